@@ -1,0 +1,1 @@
+"""Sherlog's assistant: turns a user's words and logs into a cited, ranked diagnosis."""

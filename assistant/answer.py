@@ -1,0 +1,157 @@
+"""The Answer value every front end renders, and how it is composed from a ranking.
+
+A step without a citation cannot be built: :class:`FixStep` requires one, and the
+citation carries the quoted passage, resolved against the loaded KB.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import networkx as nx
+
+from graph import Diagnosis, Evidence, Question
+from kb.index import PassageHit
+from kb.model import KnowledgeBase
+
+__all__ = [
+    "CONFIDENT",
+    "MAX_DIAGNOSES",
+    "Answer",
+    "Citation",
+    "FixPlan",
+    "FixStep",
+    "RankedCause",
+    "compose_answer",
+]
+
+MAX_DIAGNOSES = 5
+MIN_SHOWN_CONFIDENCE = 0.01
+CONFIDENT = 0.9  # at or above this, the top cause is the answer: no follow-up question
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The KB passage a step comes from, quoted."""
+
+    article: str
+    anchor: str
+    heading: str
+    passage: str
+
+
+@dataclass(frozen=True)
+class FixStep:
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    fix: str
+    title: str
+    steps: tuple[FixStep, ...]
+
+
+@dataclass(frozen=True)
+class RankedCause:
+    """A candidate root cause as shown to the user."""
+
+    cause: str
+    title: str
+    article: str
+    confidence: float
+    supporting: tuple[Evidence, ...]
+    contradicting: tuple[Evidence, ...]
+    fixes: tuple[FixPlan, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything Sherlog has to say about one question."""
+
+    query: str
+    diagnoses: tuple[RankedCause, ...]
+    unknown_confidence: float
+    abstained: bool
+    next_question: Question | None
+    related: tuple[PassageHit, ...]
+    evidence: tuple[Evidence, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def citations(self) -> list[Citation]:
+        """Every citation of every shown fix step, in order, without repeats."""
+        seen: dict[tuple[str, str], Citation] = {}
+        for diagnosis in self.diagnoses:
+            for plan in diagnosis.fixes:
+                for step in plan.steps:
+                    key = (step.citation.article, step.citation.anchor)
+                    seen.setdefault(key, step.citation)
+        return list(seen.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (enums as their values)."""
+        return _plain(dataclasses.asdict(self)) | {
+            "citations": [dataclasses.asdict(c) for c in self.citations]
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _fix_plans(G: nx.DiGraph, kb: KnowledgeBase, cause: str) -> tuple[FixPlan, ...]:
+    plans = []
+    for fix_id in G.successors(cause):
+        fix = kb.fixes.get(fix_id)
+        if fix is None:
+            continue
+        steps = []
+        for step in fix.steps:
+            section = kb.passage(step.article, step.anchor)
+            if section is None:  # the loader refuses such a KB; never show an uncited step
+                continue
+            steps.append(FixStep(step.text, Citation(step.article, step.anchor,
+                                                     section.heading, section.text)))
+        if steps:
+            plans.append(FixPlan(fix.id, fix.title, tuple(steps)))
+    return tuple(plans)
+
+
+def compose_answer(
+    query: str,
+    G: nx.DiGraph,
+    kb: KnowledgeBase,
+    ranking: Sequence[Diagnosis],
+    unknown_confidence: float,
+    evidence: Sequence[Evidence],
+    question: Question | None,
+    related: Sequence[PassageHit],
+    notes: Sequence[str] = (),
+) -> Answer:
+    """Turn a ranking into an Answer: top candidates with cited fixes, or an abstention."""
+    top = ranking[0].confidence if ranking else 0.0
+    abstained = unknown_confidence >= top
+    shown = tuple(
+        RankedCause(d.cause, d.title, G.nodes[d.cause].get("article", ""), d.confidence,
+                    d.supporting, d.contradicting, _fix_plans(G, kb, d.cause))
+        for d in ranking[:MAX_DIAGNOSES]
+        if d.confidence >= MIN_SHOWN_CONFIDENCE and d.supporting
+    )
+    if top >= CONFIDENT:
+        question = None
+    return Answer(query, shown, unknown_confidence, abstained, question, tuple(related),
+                  tuple(evidence), tuple(notes))
+
+

@@ -1,0 +1,100 @@
+"""Sherlog, wired: KB + graph + index + embedder -> ``ask(text, attachments) -> Answer``.
+
+Expensive parts (the embedding model, Chroma) are built once, by ``Sherlog.open`` or by
+the caller, and passed in; ``ask`` does no file I/O of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from assistant.answer import Answer, compose_answer
+from assistant.attachments import Attachment
+from assistant.errors import EvidenceError
+from assistant.logscan import compile_patterns, hits_to_evidence, scan
+from assistant.matching import match_symptoms
+from assistant.settings import Settings
+from graph import UNKNOWN, InferenceParams, next_question, posterior, rank_causes
+from graph.evidence import Evidence
+from kb.embedding import Embedder, MiniLMEmbedder
+from kb.index import IngestReport, SherlogIndex
+from kb.loader import load_kb
+from kb.model import KnowledgeBase
+from kb.patterns import PatternSet
+from kb.store import open_chroma
+
+__all__ = ["Sherlog"]
+
+MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment
+RELATED_PASSAGES = 3
+
+
+@dataclass
+class Sherlog:
+    """The assistant: one loaded KB, its graph and index, and an embedder."""
+
+    kb: KnowledgeBase
+    graph: nx.DiGraph
+    index: SherlogIndex
+    embedder: Embedder
+    params: InferenceParams = field(default_factory=InferenceParams)
+    patterns: PatternSet = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.patterns = compile_patterns(self.kb)
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        client=None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Sherlog:
+        """Load and validate the KB, open the index and bring it up to date."""
+        from graph import build_graph
+
+        kb = load_kb(settings.kb_dir)
+        embedder = embedder or MiniLMEmbedder()
+        index = SherlogIndex(client or open_chroma(settings.chroma_path), embedder)
+        if not index.is_current(kb):
+            if progress:
+                progress(f"indexing {len(kb.articles)} articles from {settings.kb_dir} ...")
+            index.ingest(kb, progress)
+        return cls(kb, build_graph(kb), index, embedder)
+
+    def ingest(self, progress: Callable[[str], None] | None = None) -> IngestReport:
+        return self.index.ingest(self.kb, progress)
+
+    def gather_evidence(self, text: str, attachments: Sequence[Attachment] = ()) -> list[Evidence]:
+        """Evidence from the message's words, its pasted log lines and every attachment."""
+        evidence = hits_to_evidence(scan(self.patterns, "message", text))
+        for attachment in attachments:
+            evidence += hits_to_evidence(scan(self.patterns, attachment.name, attachment.text))
+        # A log line is a better witness than a paraphrase of it: words only speak for
+        # symptoms the logs did not already show.
+        logged = {e.symptom for e in evidence}
+        evidence += [e for e in match_symptoms(text, self.embedder, self.index)
+                     if e.symptom not in logged]
+        return evidence
+
+    def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
+        """Diagnose one question with its attachments."""
+        text = (text or "").strip()
+        if not text and not attachments:
+            raise EvidenceError("empty question: describe what you see, or attach a log")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise EvidenceError(f"question is {len(text)} characters, over the limit of "
+                                f"{MAX_QUESTION_CHARS}: attach long logs as files (--log)")
+        evidence = self.gather_evidence(text, attachments)
+        post = posterior(self.graph, evidence, self.params)
+        ranking = rank_causes(self.graph, evidence, self.params)
+        question = next_question(self.graph, evidence, params=self.params)
+        query = text or " ".join(a.name for a in attachments)
+        related = self.index.search_passages(self.embedder.embed_query(query),
+                                             k=RELATED_PASSAGES)
+        return compose_answer(text, self.graph, self.kb, ranking, post[UNKNOWN], evidence,
+                              question, related)

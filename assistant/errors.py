@@ -1,0 +1,66 @@
+"""Sherlog's exceptions, one tree.
+
+::
+
+    SherlogError                 anything Sherlog reports to a user as "what and where"
+    ├── KBError                  the knowledge base is invalid (carries every Problem)
+    ├── IndexError_              the Chroma index cannot be built or read
+    ├── EvidenceError            bad user input: empty question, unreadable or binary log
+    └── ConfigError              a setting is missing or malformed
+
+Front ends catch ``SherlogError``, print its message and exit with status 2; anything
+else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "ConfigError",
+    "EvidenceError",
+    "IndexError_",
+    "KBError",
+    "Problem",
+    "SherlogError",
+]
+
+
+class SherlogError(Exception):
+    """Base of every error Sherlog reports to a user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the knowledge base, located as precisely as possible."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class KBError(SherlogError):
+    """The knowledge base has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        head = f"the knowledge base has {count} problem{'s' if count != 1 else ''}"
+        super().__init__("\n".join([head, *map(str, self.problems)]))
+
+
+class IndexError_(SherlogError):  # noqa: N801 - trailing underscore avoids the builtin
+    """The passage and phrasing index cannot be built or read."""
+
+
+class EvidenceError(SherlogError):
+    """The user's input cannot be used: empty question, missing, binary or undecodable file."""
+
+
+class ConfigError(SherlogError):
+    """A setting is missing or has a bad value."""

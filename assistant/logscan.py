@@ -1,0 +1,58 @@
+"""Find KB log patterns in text: each hit located by source and line, repeats counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graph.evidence import Evidence, Origin, OriginKind
+from kb.model import KnowledgeBase
+from kb.patterns import PatternSet
+
+__all__ = ["LOG_STRENGTH", "LogHit", "compile_patterns", "hits_to_evidence", "scan"]
+
+LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
+MAX_LINE_CHARS = 8192  # longer lines are matched on their first 8 KiB
+
+
+@dataclass(frozen=True)
+class LogHit:
+    """Every line of one source that shows one symptom."""
+
+    symptom: str
+    source: str
+    first_line: int
+    text: str
+    span: tuple[int, int] | None
+    count: int
+
+
+def compile_patterns(kb: KnowledgeBase) -> PatternSet:
+    """One RE2 set over every symptom pattern in the KB, keyed by symptom id."""
+    return PatternSet((s.id, p) for s in kb.symptoms.values() for p in s.patterns)
+
+
+def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:
+    """Hits of ``patterns`` in ``text``, one per symptom, with the first line and a count."""
+    first: dict[str, tuple[int, str]] = {}
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line[:MAX_LINE_CHARS]
+        for symptom in patterns.match(line):
+            counts[symptom] = counts.get(symptom, 0) + 1
+            first.setdefault(symptom, (number, line))
+    return [
+        LogHit(symptom, source, number, line.strip(), patterns.span(symptom, line.strip()),
+               counts[symptom])
+        for symptom, (number, line) in first.items()
+    ]
+
+
+def hits_to_evidence(hits: Iterable[LogHit]) -> list[Evidence]:
+    """Hard-ish evidence that each hit's symptom is present."""
+    return [
+        Evidence(h.symptom, True, LOG_STRENGTH,
+                 Origin(OriginKind.LOG, h.source, h.text, line=h.first_line, span=h.span,
+                        count=h.count))
+        for h in hits
+    ]

@@ -1,0 +1,148 @@
+"""Match a user's words to KB symptoms by embedding similarity, with negation.
+
+The message is cut into clauses; each clause is embedded and compared with every
+symptom phrasing in the index. A clause counts as evidence for a symptom when its
+cosine similarity to one of the symptom's phrasings reaches ``MATCH_THRESHOLD``
+(0.50 for all-MiniLM-L6-v2, under which unrelated ops sentences routinely score);
+evidence strength rises linearly from ``MIN_STRENGTH`` at the threshold to
+``MAX_TEXT_STRENGTH`` at ``FULL_MATCH`` similarity, so a paraphrase counts less than a
+log line (see :mod:`assistant.logscan`).
+
+A clause is one observation: it speaks only for the symptom it matches best (and for
+near-ties within ``CLAUSE_MARGIN``), so one sentence does not vouch for a whole
+neighbourhood of related symptoms, which the single-fault model would count several
+times over. Clauses joined by "and" are also tried part by part, since "the VMs are
+still running and SSH works" states two facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from assistant.negation import is_negated
+from graph.evidence import Evidence, Origin, OriginKind
+from kb.embedding import Embedder
+from kb.index import PhrasingHit
+
+__all__ = [
+    "CLAUSE_MARGIN",
+    "FULL_MATCH",
+    "MATCH_THRESHOLD",
+    "MAX_TEXT_STRENGTH",
+    "Clause",
+    "PhrasingSearch",
+    "clauses",
+    "match_symptoms",
+]
+
+MATCH_THRESHOLD = 0.50
+FULL_MATCH = 0.80
+MIN_STRENGTH = 0.2
+MAX_TEXT_STRENGTH = 0.85
+CLAUSE_MARGIN = 0.02
+MAX_CLAUSES = 64
+
+_AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A piece of the user's message and where it sits in it."""
+
+    text: str
+    start: int
+    end: int
+
+
+def clauses(message: str) -> list[Clause]:
+    """Cut a message into clauses at sentence ends, line breaks and contrast words;
+    a clause made of parts joined by "and" or commas is followed by those parts.
+
+    >>> [c.text for c in clauses("SSH hangs. Ping works fine, but HTTPS times out")]
+    ['SSH hangs.', 'Ping works fine', 'HTTPS times out']
+    >>> [c.text for c in clauses("the VMs are still running and SSH to the host works")]
+    ['the VMs are still running and SSH to the host works', 'the VMs are still running', 'SSH to the host works']
+    """
+    found: list[Clause] = []
+    pos = 0
+    for sep in [*_SPLIT.finditer(message), None]:
+        end = sep.start() if sep else len(message)
+        piece = message[pos:end]
+        stripped = piece.strip()
+        if len(stripped) >= 3 and re.search(r"[A-Za-z]{2}", stripped):
+            start = pos + piece.index(stripped)
+            found.append(Clause(stripped, start, start + len(stripped)))
+            found += _parts(stripped, start)
+        if sep:
+            pos = sep.end()
+    return found[:MAX_CLAUSES]
+
+
+def _parts(text: str, offset: int) -> list[Clause]:
+    """The and/comma-joined parts of a clause, when there are several of 3+ words."""
+    parts, pos = [], 0
+    for sep in [*_AND.finditer(text), None]:
+        end = sep.start() if sep else len(text)
+        piece = text[pos:end].strip()
+        if piece:
+            start = offset + text.index(piece, pos)
+            parts.append(Clause(piece, start, start + len(piece)))
+        if sep:
+            pos = sep.end()
+    if len(parts) < 2 or any(len(p.text.split()) < 3 for p in parts):
+        return []
+    return parts
+
+
+class PhrasingSearch:
+    """What matching needs from the index (a Protocol in spirit; SherlogIndex has it)."""
+
+    def search_phrasings(self, vectors: Sequence[Sequence[float]],
+                         k: int = 40) -> list[list[PhrasingHit]]: ...
+
+
+def _strength(similarity: float) -> float:
+    span = (similarity - MATCH_THRESHOLD) / (FULL_MATCH - MATCH_THRESHOLD)
+    return MIN_STRENGTH + (MAX_TEXT_STRENGTH - MIN_STRENGTH) * min(1.0, max(0.0, span))
+
+
+def match_symptoms(message: str, embedder: Embedder, index: PhrasingSearch,
+                   source: str = "message") -> list[Evidence]:
+    """Evidence for and against symptoms from the words of ``message``."""
+    pieces = clauses(message)
+    if not pieces:
+        return []
+    vectors = embedder.embed_documents([c.text for c in pieces])
+    hits = index.search_phrasings(vectors)
+    best: dict[str, tuple[float, Clause, PhrasingHit]] = {}
+    for clause, clause_hits in zip(pieces, hits, strict=True):
+        for hit in _clause_matches(clause_hits):
+            if hit.symptom not in best or hit.score > best[hit.symptom][0]:
+                best[hit.symptom] = (hit.score, clause, hit)
+    evidence = []
+    for symptom, (score, clause, hit) in best.items():
+        present = is_negated(clause.text) == is_negated(hit.phrasing)
+        origin = Origin(OriginKind.MESSAGE, source, clause.text, span=(clause.start, clause.end),
+                        matched=hit.phrasing, similarity=round(score, 3))
+        evidence.append(Evidence(symptom, present, round(_strength(score), 3), origin))
+    return sorted(evidence, key=lambda e: -e.strength)
+
+
+def _clause_matches(hits: Sequence[PhrasingHit]) -> Iterator[PhrasingHit]:
+    """The best phrasing per symptom for one clause, within the clause margin."""
+    if not hits:
+        return
+    top = max(h.score for h in hits)
+    seen: set[str] = set()
+    for hit in sorted(hits, key=lambda h: -h.score):
+        if hit.score < MATCH_THRESHOLD or hit.score < top - CLAUSE_MARGIN:
+            break
+        if hit.symptom not in seen:
+            seen.add(hit.symptom)
+            yield hit

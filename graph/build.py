@@ -1,0 +1,107 @@
+"""Build Sherlog's causal graph: a ``networkx.DiGraph`` of cause -> symptom and cause -> fix.
+
+Node attribute ``kind`` is a :class:`NodeKind`. Cause nodes carry ``prior`` and
+``title``; symptom nodes ``text`` and ``question``; fix nodes ``title`` and ``steps``.
+A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
+
+>>> G = build_graph(KnowledgeBase(Path("."), ()))
+>>> G.number_of_nodes()
+0
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import networkx as nx
+
+from kb.model import KnowledgeBase, Step
+
+__all__ = ["NodeKind", "add_cause", "add_effect", "add_fix", "add_symptom", "build_graph",
+           "causes", "symptoms"]
+
+
+class NodeKind(Enum):
+    CAUSE = "cause"
+    SYMPTOM = "symptom"
+    FIX = "fix"
+
+
+def add_cause(G: nx.DiGraph, cause: str, prior: float, title: str = "", article: str = "") -> None:
+    """Add a cause node.
+
+    >>> G = nx.DiGraph(); add_cause(G, "disk-full", 0.1)
+    >>> G.nodes["disk-full"]["kind"]
+    <NodeKind.CAUSE: 'cause'>
+    """
+    G.add_node(cause, kind=NodeKind.CAUSE, prior=prior, title=title or cause, article=article)
+
+
+def add_symptom(G: nx.DiGraph, symptom: str, question: str = "", text: str = "",
+                article: str = "") -> None:
+    """Add a symptom node.
+
+    >>> G = nx.DiGraph(); add_symptom(G, "no-space", "Does df show 100%?")
+    >>> G.nodes["no-space"]["question"]
+    'Does df show 100%?'
+    """
+    G.add_node(symptom, kind=NodeKind.SYMPTOM, question=question, text=text or symptom,
+               article=article)
+
+
+def add_effect(G: nx.DiGraph, cause: str, symptom: str, p: float) -> None:
+    """Link a cause to a symptom it produces with probability ``p``.
+
+    >>> G = nx.DiGraph(); add_cause(G, "c", 0.1); add_symptom(G, "s"); add_effect(G, "c", "s", 0.9)
+    >>> G.edges["c", "s"]["p"]
+    0.9
+    """
+    G.add_edge(cause, symptom, p=p)
+
+
+def add_fix(G: nx.DiGraph, cause: str, fix: str, title: str = "",
+            steps: tuple[Step, ...] = ()) -> None:
+    """Link a cause to a fix node (created if missing).
+
+    >>> G = nx.DiGraph(); add_cause(G, "c", 0.1); add_fix(G, "c", "f", "Restart it")
+    >>> list(G.successors("c"))
+    ['f']
+    """
+    if fix not in G:
+        G.add_node(fix, kind=NodeKind.FIX, title=title or fix, steps=steps)
+    G.add_edge(cause, fix)
+
+
+def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
+    """Merge every article's fragment into one graph; raw articles add nothing."""
+    G = nx.DiGraph()
+    for symptom in kb.symptoms.values():
+        add_symptom(G, symptom.id, symptom.question, symptom.text, symptom.article)
+        G.nodes[symptom.id]["patterns"] = symptom.patterns
+    for cause in kb.causes.values():
+        add_cause(G, cause.id, cause.prior, cause.title, cause.article)
+        for effect in cause.effects:
+            add_effect(G, cause.id, effect.symptom, effect.p)
+        for fix_id in cause.fixes:
+            fix = kb.fixes[fix_id]
+            add_fix(G, cause.id, fix.id, fix.title, fix.steps)
+    return G
+
+
+def causes(G: nx.DiGraph) -> list[str]:
+    """Cause node ids, in insertion order.
+
+    >>> G = nx.DiGraph(); add_cause(G, "a", 0.1); add_symptom(G, "s"); causes(G)
+    ['a']
+    """
+    return [n for n, kind in G.nodes(data="kind") if kind is NodeKind.CAUSE]
+
+
+def symptoms(G: nx.DiGraph) -> list[str]:
+    """Symptom node ids, in insertion order.
+
+    >>> G = nx.DiGraph(); add_cause(G, "a", 0.1); add_symptom(G, "s"); symptoms(G)
+    ['s']
+    """
+    return [n for n, kind in G.nodes(data="kind") if kind is NodeKind.SYMPTOM]

@@ -1,0 +1,161 @@
+"""Single-fault Bayesian diagnosis over the cause -> symptom graph.
+
+Hypotheses are every cause plus :data:`UNKNOWN` ("the cause is not in the KB"). Each
+cause c has a prior; P(s | c) is the edge's ``p``, or ``leak`` when c does not produce s;
+P(s | unknown) is a flat ``unknown_rate``. An observation of strength r is virtual
+evidence with likelihood w = (1 + r) / 2 for the observed value and 1 - w for the other,
+so r = 1 is a hard fact and r -> 0 is no information. Each symptom counts once, through
+its strongest observation; unobserved symptoms are marginalised out.
+
+Abstention is not a threshold: when no cause explains the evidence better than
+``unknown`` does, ``unknown`` keeps the largest posterior.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.build import NodeKind, causes
+from graph.evidence import Evidence
+
+__all__ = ["UNKNOWN", "Diagnosis", "InferenceParams", "likelihood", "posterior", "rank_causes",
+           "strongest_per_symptom"]
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class InferenceParams:
+    """The numbers of the model that do not come from the KB.
+
+    ``unknown_prior`` is the prior mass of "not in the KB"; causes share the rest in
+    proportion to their KB priors. ``leak`` is P(s | c) for a symptom c does not produce;
+    ``unknown_rate`` is P(s | unknown) for every symptom.
+    """
+
+    unknown_prior: float = 0.3
+    leak: float = 0.02
+    unknown_rate: float = 0.05
+
+
+DEFAULT = InferenceParams()
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One ranked cause with its posterior and the evidence for and against it."""
+
+    cause: str
+    title: str
+    confidence: float
+    supporting: tuple[Evidence, ...]
+    contradicting: tuple[Evidence, ...]
+
+
+def strongest_per_symptom(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
+    """Keep, for each symptom, its strongest observation (the later one on a tie).
+
+    >>> from graph.evidence import Origin, OriginKind
+    >>> o = Origin(OriginKind.MESSAGE, "message", "")
+    >>> e = [Evidence("s", True, 0.4, o), Evidence("s", False, 0.9, o)]
+    >>> strongest_per_symptom(e)["s"].present
+    False
+    """
+    best: dict[str, Evidence] = {}
+    for item in evidence:
+        if item.symptom not in best or item.strength >= best[item.symptom].strength:
+            best[item.symptom] = item
+    return best
+
+
+def _p(G: nx.DiGraph, hypothesis: str, symptom: str, params: InferenceParams) -> float:
+    if hypothesis == UNKNOWN:
+        return params.unknown_rate
+    edge = G.get_edge_data(hypothesis, symptom)
+    return edge["p"] if edge else params.leak
+
+
+def likelihood(G: nx.DiGraph, hypothesis: str, item: Evidence,
+               params: InferenceParams = DEFAULT) -> float:
+    """P(observation | hypothesis) for one piece of soft evidence.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> from graph.evidence import Origin, OriginKind
+    >>> G = nx.DiGraph(); add_cause(G, "c", 0.1); add_symptom(G, "s"); add_effect(G, "c", "s", 0.8)
+    >>> o = Origin(OriginKind.ANSWER, "answer", "yes")
+    >>> round(likelihood(G, "c", Evidence("s", True, 1.0, o)), 3)
+    0.8
+    >>> round(likelihood(G, "c", Evidence("s", True, 0.5, o)), 3)  # w = 0.75
+    0.65
+    """
+    p = _p(G, hypothesis, item.symptom, params)
+    w = (1.0 + item.strength) / 2.0
+    p_observed = p if item.present else 1.0 - p
+    return w * p_observed + (1.0 - w) * (1.0 - p_observed)
+
+
+def posterior(G: nx.DiGraph, evidence: Iterable[Evidence],
+              params: InferenceParams = DEFAULT) -> dict[str, float]:
+    """Posterior over every cause and :data:`UNKNOWN`, summing to 1.
+
+    Evidence about a symptom the graph does not have is ignored.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> G = nx.DiGraph()
+    >>> posterior(G, [])
+    {'unknown': 1.0}
+    >>> add_cause(G, "c", 0.5); add_symptom(G, "s"); add_effect(G, "c", "s", 0.9)
+    >>> {h: round(p, 3) for h, p in posterior(G, []).items()}
+    {'c': 0.7, 'unknown': 0.3}
+    """
+    hypotheses = [*causes(G), UNKNOWN]
+    total_prior = sum(G.nodes[c]["prior"] for c in hypotheses[:-1])
+    observed = [e for e in strongest_per_symptom(evidence).values()
+                if G.nodes.get(e.symptom, {}).get("kind") is NodeKind.SYMPTOM]
+    logs: dict[str, float] = {}
+    for h in hypotheses:
+        if h == UNKNOWN:
+            prior = params.unknown_prior if total_prior else 1.0
+        else:
+            prior = (1.0 - params.unknown_prior) * G.nodes[h]["prior"] / total_prior
+        logs[h] = math.log(prior) + sum(math.log(likelihood(G, h, e, params)) for e in observed)
+    top = max(logs.values())
+    weights = {h: math.exp(v - top) for h, v in logs.items()}
+    norm = sum(weights.values())
+    return {h: w / norm for h, w in weights.items()}
+
+
+def rank_causes(G: nx.DiGraph, evidence: Sequence[Evidence],
+                params: InferenceParams = DEFAULT) -> list[Diagnosis]:
+    """Causes best first, each with the evidence that raises or lowers it against unknown.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> from graph.evidence import Origin, OriginKind
+    >>> G = nx.DiGraph(); add_symptom(G, "s")
+    >>> add_cause(G, "a", 0.5); add_effect(G, "a", "s", 0.9); add_cause(G, "b", 0.5)
+    >>> yes = Evidence("s", True, 1.0, Origin(OriginKind.ANSWER, "answer", "yes"))
+    >>> [d.cause for d in rank_causes(G, [yes])]
+    ['a', 'b']
+    """
+    post = posterior(G, evidence, params)
+    ranked = sorted((c for c in post if c != UNKNOWN), key=lambda c: -post[c])
+    diagnoses = []
+    for cause in ranked:
+        support, against = [], []
+        for item in evidence:
+            if G.nodes.get(item.symptom, {}).get("kind") is not NodeKind.SYMPTOM:
+                continue
+            ratio = likelihood(G, cause, item, params) / likelihood(G, UNKNOWN, item, params)
+            if ratio > 1.05:
+                support.append(item)
+            elif ratio < 0.95 and (G.has_edge(cause, item.symptom) or item.strength >= 0.6):
+                # Against: a denied effect of this cause, or a strong observation that
+                # this cause does not explain. Weak unexplained mentions are noise.
+                against.append(item)
+        diagnoses.append(Diagnosis(cause, G.nodes[cause]["title"], post[cause],
+                                   tuple(support), tuple(against)))
+    return diagnoses

@@ -1,0 +1,86 @@
+"""Choose the next question: the unobserved symptom with the largest expected entropy drop."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.build import symptoms
+from graph.evidence import Evidence
+from graph.inference import DEFAULT, UNKNOWN, InferenceParams, _p, posterior
+
+__all__ = ["Question", "expected_information_gain", "next_question"]
+
+MIN_GAIN_BITS = 0.01  # below this a question is not worth the user's time
+
+
+@dataclass(frozen=True)
+class Question:
+    """A follow-up question about one symptom, with its expected information gain."""
+
+    symptom: str
+    text: str
+    gain_bits: float
+
+
+def _entropy(dist: Iterable[float]) -> float:
+    return -sum(p * math.log2(p) for p in dist if p > 0)
+
+
+def expected_information_gain(G: nx.DiGraph, current: dict[str, float], symptom: str,
+                              params: InferenceParams = DEFAULT) -> float:
+    """Expected reduction in entropy (bits) over the hypotheses from learning ``symptom``.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> G = nx.DiGraph(); add_symptom(G, "s")
+    >>> add_cause(G, "a", 0.5); add_cause(G, "b", 0.5); add_effect(G, "a", "s", 1.0)
+    >>> round(expected_information_gain(G, {"a": 0.5, "b": 0.5}, "s"), 2)
+    0.93
+    """
+    p_given = {h: _p(G, h, symptom, params) for h in current}
+    p_yes = sum(current[h] * p_given[h] for h in current)
+    gain = _entropy(current.values())
+    for answer_prob, weight in ((p_yes, p_given), (1 - p_yes, {h: 1 - p for h, p in p_given.items()})):
+        if answer_prob <= 0:
+            continue
+        post = [current[h] * weight[h] / answer_prob for h in current]
+        gain -= answer_prob * _entropy(post)
+    return gain
+
+
+def next_question(G: nx.DiGraph, evidence: Iterable[Evidence], asked: Collection[str] = (),
+                  params: InferenceParams = DEFAULT) -> Question | None:
+    """The most informative question about a symptom not yet observed nor asked.
+
+    Returns None when no question is expected to gain at least ``MIN_GAIN_BITS``.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> G = nx.DiGraph()
+    >>> next_question(G, []) is None
+    True
+    >>> add_symptom(G, "both", "Is it down?"); add_symptom(G, "split", "Only at night?")
+    >>> add_cause(G, "a", 0.5); add_cause(G, "b", 0.5)
+    >>> for c in "ab": add_effect(G, c, "both", 0.9)
+    >>> add_effect(G, "a", "split", 0.9)
+    >>> next_question(G, []).symptom
+    'split'
+    """
+    evidence = list(evidence)
+    observed = {e.symptom for e in evidence}
+    current = posterior(G, evidence, params)
+    if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
+        return None
+    best: Question | None = None
+    for symptom in symptoms(G):
+        question = G.nodes[symptom].get("question")
+        if not question or symptom in observed or symptom in asked:
+            continue
+        if not any(True for _ in G.predecessors(symptom)):
+            continue
+        gain = expected_information_gain(G, current, symptom, params)
+        if gain >= MIN_GAIN_BITS and (best is None or gain > best.gain_bits):
+            best = Question(symptom, question, gain)
+    return best

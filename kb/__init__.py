@@ -1,0 +1,1 @@
+"""Sherlog's knowledge base: articles on disk, their typed values, and the Chroma index."""

@@ -1,0 +1,142 @@
+"""Typed, immutable values for a loaded knowledge base.
+
+These are what the rest of Sherlog sees: pydantic stays at the file boundary
+(:mod:`kb.schema`), everything past the loader is a frozen dataclass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+
+__all__ = [
+    "Article",
+    "ArticleKind",
+    "Cause",
+    "Effect",
+    "Fix",
+    "KnowledgeBase",
+    "Section",
+    "Step",
+    "Symptom",
+]
+
+
+class ArticleKind(Enum):
+    """Whether an article adds to the causal graph or is related reading only."""
+
+    GRAPH = "graph"
+    RAW = "raw"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One citable passage of an article: a heading and the text under it."""
+
+    anchor: str
+    heading: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """An observation a user can make; shared by every cause that produces it."""
+
+    id: str
+    text: str
+    question: str
+    article: str
+    phrasings: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Effect:
+    """P(symptom observed | cause)."""
+
+    symptom: str
+    p: float
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A root cause with its prior, the symptoms it produces and the fixes that cure it."""
+
+    id: str
+    title: str
+    prior: float
+    article: str
+    effects: tuple[Effect, ...]
+    fixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One fix step and the section it is cited from."""
+
+    text: str
+    article: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An ordered list of cited steps."""
+
+    id: str
+    title: str
+    article: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One file of the knowledge base."""
+
+    id: str
+    title: str
+    path: Path
+    kind: ArticleKind
+    digest: str
+    sections: tuple[Section, ...]
+    products: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    symptoms: tuple[Symptom, ...] = ()
+    causes: tuple[Cause, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+
+    def section(self, anchor: str) -> Section | None:
+        """Return the section with this anchor, or None."""
+        return next((s for s in self.sections if s.anchor == anchor), None)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All articles of one KB folder, with lookups by id."""
+
+    root: Path
+    articles: tuple[Article, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def by_id(self) -> dict[str, Article]:
+        return {a.id: a for a in self.articles}
+
+    @cached_property
+    def symptoms(self) -> dict[str, Symptom]:
+        return {s.id: s for a in self.articles for s in a.symptoms}
+
+    @cached_property
+    def causes(self) -> dict[str, Cause]:
+        return {c.id: c for a in self.articles for c in a.causes}
+
+    @cached_property
+    def fixes(self) -> dict[str, Fix]:
+        return {f.id: f for a in self.articles for f in a.fixes}
+
+    def passage(self, article: str, anchor: str) -> Section | None:
+        """Return the cited section, or None when the citation does not resolve."""
+        found = self.by_id.get(article)
+        return found.section(anchor) if found else None

@@ -1,0 +1,88 @@
+"""Render an Answer as terminal text."""
+
+from __future__ import annotations
+
+import textwrap
+
+from assistant.answer import Answer, RankedCause
+from graph.evidence import Evidence, OriginKind
+
+__all__ = ["render_text"]
+
+FIXES_FOR_CONFIDENCE = 0.15  # fix steps are shown for candidates at least this likely
+QUOTE_CHARS = 400
+
+
+def _bar(confidence: float, width: int = 20) -> str:
+    filled = round(confidence * width)
+    return "█" * filled + "·" * (width - filled)
+
+
+def _evidence_line(item: Evidence) -> str:
+    origin = item.origin
+    if origin.kind is OriginKind.LOG:
+        where = f"{origin.source}:{origin.line}"
+        times = f" (x{origin.count})" if origin.count > 1 else ""
+        return f"{where}{times}: {_clip(origin.text, 160)}"
+    if origin.kind is OriginKind.MESSAGE:
+        verb = "you said" if item.present else "you ruled out"
+        return (f'{verb} "{_clip(origin.text, 120)}" ~ "{origin.matched}" '
+                f"(similarity {origin.similarity:.2f})")
+    return f'you answered "{origin.text}"'
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _diagnosis(rank: int, d: RankedCause, lines: list[str]) -> None:
+    lines.append(f"{rank}. {d.title}  [{d.cause}]")
+    lines.append(f"   confidence {d.confidence:5.1%} {_bar(d.confidence)}")
+    for item in d.supporting:
+        lines.append(f"   + {_evidence_line(item)}")
+    for item in d.contradicting:
+        lines.append(f"   - {_evidence_line(item)}")
+    if d.confidence < FIXES_FOR_CONFIDENCE:
+        return
+    for plan in d.fixes:
+        lines.append(f"   Fix: {plan.title}")
+        for n, step in enumerate(plan.steps, 1):
+            c = step.citation
+            lines.append(f"     {n}. {step.text}  [{c.article}#{c.anchor}]")
+    quoted: set[tuple[str, str]] = set()
+    for plan in d.fixes:
+        for step in plan.steps:
+            c = step.citation
+            if (c.article, c.anchor) in quoted:
+                continue
+            quoted.add((c.article, c.anchor))
+            lines.append(f"     [{c.article}#{c.anchor}] {c.heading}:")
+            body = textwrap.fill(_clip(c.passage, QUOTE_CHARS), width=88,
+                                 initial_indent="       > ", subsequent_indent="       > ")
+            lines.append(body)
+
+
+def render_text(answer: Answer) -> str:
+    """The answer as plain text, for a terminal."""
+    lines: list[str] = []
+    if answer.abstained:
+        lines.append("I don't know: nothing in the knowledge base explains this well enough "
+                     f"(unknown cause {answer.unknown_confidence:.0%}).")
+        if answer.diagnoses:
+            lines.append("Weak candidates:")
+    else:
+        lines.append("Likely causes:")
+    for rank, d in enumerate(answer.diagnoses, 1):
+        _diagnosis(rank, d, lines)
+    if not answer.abstained:
+        lines.append(f"Not in the knowledge base: {answer.unknown_confidence:.1%}")
+    if answer.next_question:
+        lines.append(f"Next question: {answer.next_question.text}")
+    if answer.related and (answer.abstained or not answer.diagnoses):
+        lines.append("Related reading:")
+        for hit in answer.related:
+            lines.append(f"  [{hit.article}#{hit.anchor}] {hit.heading or hit.article} "
+                         f"(similarity {hit.score:.2f})")
+    lines.extend(f"Note: {n}" for n in answer.notes)
+    return "\n".join(lines)
