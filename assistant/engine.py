@@ -71,13 +71,15 @@ class Sherlog:
 
     def gather_evidence(self, text: str, attachments: Sequence[Attachment] = ()) -> list[Evidence]:
         """Evidence from the message's words, its pasted log lines and every attachment."""
-        evidence = hits_to_evidence(scan(self.patterns, "message", text))
+        pasted = scan(self.patterns, "message", text)
+        evidence = hits_to_evidence(pasted)
         for attachment in attachments:
             evidence += hits_to_evidence(scan(self.patterns, attachment.name, attachment.text))
         # A log line is a better witness than a paraphrase of it: words only speak for
-        # symptoms the logs did not already show.
+        # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
-        evidence += [e for e in match_symptoms(text, self.embedder, self.index)
+        masked = [span for hit in pasted for span in hit.spans]
+        evidence += [e for e in match_symptoms(text, self.embedder, self.index, masked=masked)
                      if e.symptom not in logged]
         return evidence
 

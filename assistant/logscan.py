@@ -13,6 +13,7 @@ __all__ = ["LOG_STRENGTH", "LogHit", "compile_patterns", "hits_to_evidence", "sc
 
 LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
 MAX_LINE_CHARS = 8192  # longer lines are matched on their first 8 KiB
+MAX_LINES_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class LogHit:
     text: str
     span: tuple[int, int] | None
     count: int
+    spans: tuple[tuple[int, int, int], ...] = ()  # (line, start, end), up to MAX_LINES_KEPT
 
 
 def compile_patterns(kb: KnowledgeBase) -> PatternSet:
@@ -36,14 +38,19 @@ def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:
     """Hits of ``patterns`` in ``text``, one per symptom, with the first line and a count."""
     first: dict[str, tuple[int, str]] = {}
     counts: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    where: dict[str, list[tuple[int, int, int]]] = {}
+    for number, line in enumerate(text.split("\n"), 1):
         line = line[:MAX_LINE_CHARS]
         for symptom in patterns.match(line):
             counts[symptom] = counts.get(symptom, 0) + 1
             first.setdefault(symptom, (number, line))
+            kept = where.setdefault(symptom, [])
+            if len(kept) < MAX_LINES_KEPT:
+                start, end = patterns.span(symptom, line) or (0, len(line))
+                kept.append((number, start, end))
     return [
         LogHit(symptom, source, number, line.strip(), patterns.span(symptom, line.strip()),
-               counts[symptom])
+               counts[symptom], tuple(where[symptom]))
         for symptom, (number, line) in first.items()
     ]
 

@@ -11,8 +11,9 @@ log line (see :mod:`assistant.logscan`).
 A clause is one observation: it speaks only for the symptom it matches best (and for
 near-ties within ``CLAUSE_MARGIN``), so one sentence does not vouch for a whole
 neighbourhood of related symptoms, which the single-fault model would count several
-times over. Clauses joined by "and" are also tried part by part, since "the VMs are
-still running and SSH works" states two facts.
+times over. A clause whose parts are joined by "and" or commas is replaced by its parts, since
+"the VMs are still running and SSH works" states two facts, and a denial in one part
+("...and didn't change anything else") says nothing about the others.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ __all__ = [
 ]
 
 MATCH_THRESHOLD = 0.50
-FULL_MATCH = 0.80
+FULL_MATCH = 0.85
 MIN_STRENGTH = 0.2
-MAX_TEXT_STRENGTH = 0.85
+MAX_TEXT_STRENGTH = 0.75
 CLAUSE_MARGIN = 0.02
 MAX_CLAUSES = 64
 
@@ -62,12 +63,12 @@ class Clause:
 
 def clauses(message: str) -> list[Clause]:
     """Cut a message into clauses at sentence ends, line breaks and contrast words;
-    a clause made of parts joined by "and" or commas is followed by those parts.
+    a clause made of parts joined by "and" or commas is replaced by those parts.
 
     >>> [c.text for c in clauses("SSH hangs. Ping works fine, but HTTPS times out")]
     ['SSH hangs.', 'Ping works fine', 'HTTPS times out']
     >>> [c.text for c in clauses("the VMs are still running and SSH to the host works")]
-    ['the VMs are still running and SSH to the host works', 'the VMs are still running', 'SSH to the host works']
+    ['the VMs are still running', 'SSH to the host works']
     """
     found: list[Clause] = []
     pos = 0
@@ -77,11 +78,23 @@ def clauses(message: str) -> list[Clause]:
         stripped = piece.strip()
         if len(stripped) >= 3 and re.search(r"[A-Za-z]{2}", stripped):
             start = pos + piece.index(stripped)
-            found.append(Clause(stripped, start, start + len(stripped)))
-            found += _parts(stripped, start)
+            found += _parts(stripped, start) or [Clause(stripped, start, start + len(stripped))]
         if sep:
             pos = sep.end()
     return found[:MAX_CLAUSES]
+
+
+def _mask(message: str, spans: Sequence[tuple[int, int, int]]) -> str:
+    r"""Blank out character spans of given lines, keeping every other offset in place.
+
+    >>> _mask("keep\nSQL2570N here", [(2, 0, 8)])
+    'keep\n         here'
+    """
+    lines = message.split("\n")
+    for number, start, end in spans:
+        line = lines[number - 1]
+        lines[number - 1] = line[:start] + " " * (end - start) + line[end:]
+    return "\n".join(lines)
 
 
 def _parts(text: str, offset: int) -> list[Clause]:
@@ -113,36 +126,58 @@ def _strength(similarity: float) -> float:
 
 
 def match_symptoms(message: str, embedder: Embedder, index: PhrasingSearch,
-                   source: str = "message") -> list[Evidence]:
-    """Evidence for and against symptoms from the words of ``message``."""
+                   source: str = "message",
+                   masked: Sequence[tuple[int, int, int]] = ()) -> list[Evidence]:
+    """Evidence for and against symptoms from the words of ``message``.
+
+    For each clause and symptom the best phrasing *of the same polarity* as the clause
+    is used ("vCenter shows no alarms" for "no alarms anywhere"). A denial matching only
+    affirmative phrasings is evidence against the symptom. An affirmative clause that
+    only resembles denials is left out: its negation is as likely to be incidental
+    ("...so it should not matter") as to be the point.
+
+    ``masked`` spans, as (1-based line, start, end), were already read by a log
+    pattern: the pattern is the better witness (an embedding cannot tell
+    ``connection_mirror True`` from ``False``), so those characters are blanked out.
+    """
+    if masked:
+        message = _mask(message, masked)
     pieces = clauses(message)
     if not pieces:
         return []
     vectors = embedder.embed_documents([c.text for c in pieces])
     hits = index.search_phrasings(vectors)
-    best: dict[str, tuple[float, Clause, PhrasingHit]] = {}
+    best: dict[str, tuple[float, bool, Clause, PhrasingHit]] = {}
     for clause, clause_hits in zip(pieces, hits, strict=True):
-        for hit in _clause_matches(clause_hits):
+        for hit, present in _clause_matches(clause, clause_hits):
             if hit.symptom not in best or hit.score > best[hit.symptom][0]:
-                best[hit.symptom] = (hit.score, clause, hit)
+                best[hit.symptom] = (hit.score, present, clause, hit)
     evidence = []
-    for symptom, (score, clause, hit) in best.items():
-        present = is_negated(clause.text) == is_negated(hit.phrasing)
+    for symptom, (score, present, clause, hit) in best.items():
         origin = Origin(OriginKind.MESSAGE, source, clause.text, span=(clause.start, clause.end),
                         matched=hit.phrasing, similarity=round(score, 3))
         evidence.append(Evidence(symptom, present, round(_strength(score), 3), origin))
     return sorted(evidence, key=lambda e: -e.strength)
 
 
-def _clause_matches(hits: Sequence[PhrasingHit]) -> Iterator[PhrasingHit]:
-    """The best phrasing per symptom for one clause, within the clause margin."""
-    if not hits:
-        return
-    top = max(h.score for h in hits)
-    seen: set[str] = set()
+def _clause_matches(clause: Clause,
+                    hits: Sequence[PhrasingHit]) -> Iterator[tuple[PhrasingHit, bool]]:
+    """The symptoms one clause speaks for: its best match and near-ties, with polarity."""
+    denied = is_negated(clause.text)
+    per_symptom: dict[str, tuple[PhrasingHit, bool]] = {}
     for hit in sorted(hits, key=lambda h: -h.score):
-        if hit.score < MATCH_THRESHOLD or hit.score < top - CLAUSE_MARGIN:
+        if hit.score < MATCH_THRESHOLD:
             break
-        if hit.symptom not in seen:
-            seen.add(hit.symptom)
-            yield hit
+        agrees = is_negated(hit.phrasing) == denied
+        if hit.symptom in per_symptom and not (agrees and not per_symptom[hit.symptom][1]):
+            continue
+        if agrees:
+            per_symptom[hit.symptom] = (hit, True)
+        elif denied and hit.symptom not in per_symptom:
+            per_symptom[hit.symptom] = (hit, False)  # a denial of an affirmative phrasing
+    if not per_symptom:
+        return
+    top = max(h.score for h, _ in per_symptom.values())
+    for hit, agrees in per_symptom.values():
+        if hit.score >= top - CLAUSE_MARGIN:
+            yield hit, agrees

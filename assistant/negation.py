@@ -15,16 +15,21 @@ import re
 
 __all__ = ["is_negated"]
 
+_CONTRACTED = (
+    r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
+)
 _FAILURE_STATES = re.compile(
     r"\b(?:not\s+(?:responding|reachable|working|connected|starting|running|coming\s+up|loading)"
+    r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"
+    r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
     r"|no\s+(?:longer|response|connectivity|network|access|route|space)|not\s+only"
-    r"|can(?:'|no)?t|cannot|couldn'?t|unable\s+to|won'?t"
+    r"|can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|won'?t"
     r"|(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)\s+"
     r"(?:work|respond|load|start|come|connect|replicate|sync)\w*)",
     re.IGNORECASE,
 )
 _DENIALS = re.compile(
-    r"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|unaffected)\b|n'?t\b",
+    rf"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|unaffected|{_CONTRACTED})\b",
     re.IGNORECASE,
 )
 
@@ -44,5 +49,11 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated("SSH to the host still works")
     False
+    >>> is_negated("the backlog count keeps climbing on the client")
+    False
+    >>> is_negated("sessions hang or never come up")
+    False
+    >>> is_negated("we dont see errors")
+    True
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", text)))

@@ -37,7 +37,7 @@ class InferenceParams:
     ``unknown_rate`` is P(s | unknown) for every symptom.
     """
 
-    unknown_prior: float = 0.3
+    unknown_prior: float = 0.2
     leak: float = 0.02
     unknown_rate: float = 0.05
 
@@ -110,7 +110,7 @@ def posterior(G: nx.DiGraph, evidence: Iterable[Evidence],
     {'unknown': 1.0}
     >>> add_cause(G, "c", 0.5); add_symptom(G, "s"); add_effect(G, "c", "s", 0.9)
     >>> {h: round(p, 3) for h, p in posterior(G, []).items()}
-    {'c': 0.7, 'unknown': 0.3}
+    {'c': 0.8, 'unknown': 0.2}
     """
     hypotheses = [*causes(G), UNKNOWN]
     total_prior = sum(G.nodes[c]["prior"] for c in hypotheses[:-1])
