@@ -1,0 +1,38 @@
+# Two commands do all the set-up: `make run` and `make test`. Both create .venv at the
+# repository root with Python 3.11 if it is missing, and install Sherlog into it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Sherlog needs Python 3.11: make PYTHON=/path/to/python3.11")'
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# The main job. Until the chat page exists (issue 6) it answers a demo question on the
+# command line; the KB is indexed on first use.
+run: install
+	@echo "sherlog: the chat page is not built yet; answering a demo question on the command line."
+	$(BIN)/sherlog demo
+
+test: install
+	$(BIN)/sherlog kb validate
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python benchmarks/core.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,111 @@
+"""Shared fixtures: an isolated SHERLOG_HOME for every test, a deterministic embedder,
+and small KB folders written on the fly."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def sherlog_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own SHERLOG_HOME; nothing touches the user's real state."""
+    home = tmp_path / "sherlog-home"
+    monkeypatch.setenv("SHERLOG_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("SHERLOG_KB", raising=False)
+    return home
+
+
+class FakeEmbedder:
+    """Hash-seeded bag-of-words vectors: deterministic, offline, instant.
+
+    Texts sharing words get similar vectors, which is enough to test matching logic
+    without the real model.
+    """
+
+    name = "fake-bow-64"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.embedded = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            digest = hashlib.sha256(word.encode()).digest()
+            for i in range(self.dim):
+                vec[i] += 1.0 if digest[i % len(digest)] & (1 << (i % 8)) else -1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        self.calls += 1
+        self.embedded += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+ARTICLE = """\
+---
+id: {id}
+title: {title}
+sources: ["test"]
+symptoms:
+  - id: {id}-symptom
+    text: the widget {id} is broken
+    question: Is widget {id} broken?
+    phrasings: ["widget {id} fails", "{id} widget broke"]
+    patterns: ['WIDGET-{upper}-FAIL']
+causes:
+  - id: {id}-cause
+    title: Cause of {id}
+    prior: 0.1
+    effects:
+      - {{symptom: {id}-symptom, p: 0.9}}
+    fixes: [{id}-fix]
+fixes:
+  - id: {id}-fix
+    steps:
+      - {{text: Replace widget {id}., cite: "#fix"}}
+---
+## Symptoms {{#symptoms}}
+Widget {id} fails.
+
+## Fix {{#fix}}
+Replace widget {id}.
+"""
+
+
+def write_article(folder: Path, article_id: str, body: str | None = None) -> Path:
+    """Write a valid small graph article (or ``body`` verbatim) as ``folder/ID.md``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{article_id}.md"
+    text = body if body is not None else ARTICLE.format(
+        id=article_id, title=f"Widget {article_id}", upper=article_id.upper()
+    )
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def kb_dir(tmp_path) -> Path:
+    """A folder with two valid articles, alpha and beta."""
+    folder = tmp_path / "kb"
+    write_article(folder, "alpha")
+    write_article(folder, "beta")
+    return folder

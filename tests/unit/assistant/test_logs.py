@@ -1,0 +1,57 @@
+"""Attachments and log pattern scanning: located hits, counts, and clear refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.attachments import attachment_from_bytes, read_attachment
+from assistant.errors import EvidenceError
+from assistant.logscan import compile_patterns, hits_to_evidence, scan
+from graph.evidence import OriginKind
+from kb.loader import load_kb
+
+LIMIT = 1024 * 1024
+
+
+class TestScan:
+    def test_hits_have_file_line_and_count(self, kb_dir):
+        patterns = compile_patterns(load_kb(kb_dir))
+        text = "boot ok\n2024-01-01 WIDGET-BETA-FAIL code 7\nnoise\nWIDGET-BETA-FAIL again\n"
+        (hit,) = scan(patterns, "app.log", text)
+        assert (hit.symptom, hit.source, hit.first_line, hit.count) == ("beta-symptom", "app.log", 2, 2)
+        assert hit.text[hit.span[0]:hit.span[1]] == "WIDGET-BETA-FAIL"
+        (evidence,) = hits_to_evidence([hit])
+        assert evidence.origin.kind is OriginKind.LOG and evidence.origin.line == 2
+
+    def test_no_patterns_no_hits(self, kb_dir):
+        assert scan(compile_patterns(load_kb(kb_dir)), "x.log", "all quiet\n") == []
+
+
+class TestAttachments:
+    def test_reads_utf8_and_utf16(self, tmp_path):
+        (tmp_path / "a.log").write_text("héllo\n", encoding="utf-8")
+        (tmp_path / "b.log").write_text("héllo\n", encoding="utf-16")
+        assert read_attachment(tmp_path / "a.log", LIMIT).text == "héllo\n"
+        assert read_attachment(tmp_path / "b.log", LIMIT).text == "héllo\n"
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"\x7fELF\x02\x01\x00\x00binary", "binary file"),
+            (b"line one\nline two caf\xe9\n", ":2: not UTF-8 text (byte 0xe9)"),
+            (b"   \n", "the file is empty"),
+        ],
+    )
+    def test_refusals_say_what_and_where(self, data, message):
+        with pytest.raises(EvidenceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            attachment_from_bytes("upload.log", data, LIMIT)
+
+    def test_missing_folder_and_oversized(self, tmp_path):
+        with pytest.raises(EvidenceError, match="no such file"):
+            read_attachment(tmp_path / "nope.log", LIMIT)
+        with pytest.raises(EvidenceError, match="is a folder"):
+            read_attachment(tmp_path, LIMIT)
+        big = tmp_path / "big.log"
+        big.write_bytes(b"x" * 2048)
+        with pytest.raises(EvidenceError, match="over the attachment limit"):
+            read_attachment(big, 1024)

@@ -1,0 +1,64 @@
+"""Clause splitting, negation, and symptom matching with a deterministic embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.matching import clauses, match_symptoms
+from assistant.negation import is_negated
+from kb.index import SherlogIndex
+from kb.loader import load_kb
+from kb.store import open_chroma
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("other VMs were not affected", True),
+        ("no errors in vCenter", True),
+        ("we havent touched the firewall", True),
+        ("nothing in the logs", True),
+        ("the host is not responding", False),
+        ("vCenter cannot connect to the host", False),
+        ("files never show up on the branch server", True),
+        ("the backlog count keeps growing on the client", False),
+        ("SSH still works", False),
+    ],
+)
+def test_is_negated(text, negated):
+    assert is_negated(text) is negated
+
+
+def test_clauses_keep_their_position():
+    message = "SSH hangs. Ping is fine, but HTTPS times out"
+    for clause in clauses(message):
+        assert message[clause.start:clause.end] == clause.text
+
+
+@pytest.fixture
+def index(tmp_path, kb_dir, fake_embedder):
+    idx = SherlogIndex(open_chroma(tmp_path / "chroma"), fake_embedder)
+    idx.ingest(load_kb(kb_dir))
+    return idx
+
+
+class TestMatchSymptoms:
+    def test_words_become_evidence_with_origin(self, index, fake_embedder):
+        message = "Hello. Since Monday widget alpha fails"
+        (evidence,) = match_symptoms(message, fake_embedder, index)
+        assert (evidence.symptom, evidence.present) == ("alpha-symptom", True)
+        start, end = evidence.origin.span
+        assert message[start:end] == "Since Monday widget alpha fails"
+        assert evidence.origin.matched == "widget alpha fails"
+        assert 0 < evidence.strength <= 0.75
+
+    def test_denial_is_evidence_against(self, index, fake_embedder):
+        (evidence,) = match_symptoms("widget beta does not fail", fake_embedder, index)
+        assert (evidence.symptom, evidence.present) == ("beta-symptom", False)
+
+    def test_unrelated_words_give_no_evidence(self, index, fake_embedder):
+        assert match_symptoms("lunch menu for friday please", fake_embedder, index) == []
+
+    def test_masked_log_spans_are_not_read_as_prose(self, index, fake_embedder):
+        message = "widget alpha fails"
+        assert match_symptoms(message, fake_embedder, index, masked=[(1, 0, len(message))]) == []

@@ -1,0 +1,147 @@
+"""Inference over small hand-built graphs, checked against arithmetic done by hand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph import (
+    UNKNOWN,
+    Evidence,
+    InferenceParams,
+    Origin,
+    OriginKind,
+    add_cause,
+    add_effect,
+    add_fix,
+    add_symptom,
+    build_graph,
+    next_question,
+    posterior,
+    rank_causes,
+)
+from kb.loader import load_kb
+
+PARAMS = InferenceParams(unknown_prior=0.2, leak=0.02, unknown_rate=0.05)
+ORIGIN = Origin(OriginKind.ANSWER, "answer", "yes")
+
+
+def yes(symptom, strength=1.0):
+    return Evidence(symptom, True, strength, ORIGIN)
+
+
+def no(symptom, strength=1.0):
+    return Evidence(symptom, False, strength, ORIGIN)
+
+
+@pytest.fixture
+def G():
+    """Two causes share symptom 'down'; only 'a' produces 'night'."""
+    g = nx.DiGraph()
+    add_symptom(g, "down", "Is it down?")
+    add_symptom(g, "night", "Only at night?")
+    add_cause(g, "a", 0.3)
+    add_cause(g, "b", 0.1)
+    add_effect(g, "a", "down", 0.9)
+    add_effect(g, "b", "down", 0.8)
+    add_effect(g, "a", "night", 0.7)
+    return g
+
+
+class TestPosterior:
+    def test_empty_graph_is_all_unknown(self):
+        assert posterior(nx.DiGraph(), [yes("anything")]) == {UNKNOWN: 1.0}
+
+    def test_priors_without_evidence(self, G):
+        post = posterior(G, [], PARAMS)
+        # causes share 0.8 in proportion 3:1
+        assert post == pytest.approx({"a": 0.6, "b": 0.2, UNKNOWN: 0.2})
+
+    def test_hard_evidence_by_hand(self, G):
+        post = posterior(G, [yes("down"), no("night")], PARAMS)
+        a = 0.6 * 0.9 * (1 - 0.7)  # 0.162
+        b = 0.2 * 0.8 * (1 - 0.02)  # 0.1568
+        u = 0.2 * 0.05 * (1 - 0.05)  # 0.0095
+        z = a + b + u
+        assert post == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: u / z})
+
+    def test_soft_evidence_by_hand(self, G):
+        post = posterior(G, [yes("night", strength=0.5)], PARAMS)
+        w = 0.75  # (1 + 0.5) / 2
+        a = 0.6 * (w * 0.7 + (1 - w) * 0.3)
+        b = 0.2 * (w * 0.02 + (1 - w) * 0.98)
+        u = 0.2 * (w * 0.05 + (1 - w) * 0.95)
+        z = a + b + u
+        assert post["a"] == pytest.approx(a / z)
+        assert post[UNKNOWN] == pytest.approx(u / z)
+
+    def test_strongest_observation_per_symptom_counts_once(self, G):
+        once = posterior(G, [yes("down")], PARAMS)
+        twice = posterior(G, [yes("down", 0.3), yes("down"), yes("down", 0.5)], PARAMS)
+        assert twice == pytest.approx(once)
+
+    def test_unknown_symptom_id_is_ignored(self, G):
+        assert posterior(G, [yes("no-such-symptom")], PARAMS) == posterior(G, [], PARAMS)
+
+    def test_unexplained_evidence_favours_unknown(self, G):
+        add_symptom(G, "printer-jam")
+        post = posterior(G, [yes("printer-jam")], PARAMS)
+        a, b, u = 0.6 * 0.02, 0.2 * 0.02, 0.2 * 0.05  # no cause produces it: leak only
+        assert post[UNKNOWN] == pytest.approx(u / (a + b + u))  # 0.385, up from 0.2
+
+
+class TestRankCauses:
+    def test_empty_graph(self):
+        assert rank_causes(nx.DiGraph(), []) == []
+
+    def test_evidence_for_and_against(self, G):
+        ranked = rank_causes(G, [yes("down"), yes("night")], PARAMS)
+        assert [d.cause for d in ranked] == ["a", "b"]
+        assert [e.symptom for e in ranked[0].supporting] == ["down", "night"]
+        assert [e.symptom for e in ranked[1].contradicting] == ["night"]
+
+    def test_denial_flips_the_ranking(self, G):
+        ranked = rank_causes(G, [yes("down"), no("night")], PARAMS)
+        assert ranked[0].confidence == pytest.approx(0.162 / (0.162 + 0.1568 + 0.0095))
+        ranked = rank_causes(G, [yes("down"), no("night", 0.99)], InferenceParams(0.2, 0.02, 0.05))
+        assert [e.symptom for e in ranked[0].contradicting] == ["night"]
+
+
+class TestNextQuestion:
+    def test_empty_graph(self):
+        assert next_question(nx.DiGraph(), []) is None
+
+    def test_asks_the_obviously_discriminating_symptom(self, G):
+        q = next_question(G, [yes("down")], params=PARAMS)
+        assert (q.symptom, q.text) == ("night", "Only at night?")
+
+    def test_never_asks_observed_or_already_asked(self, G):
+        assert next_question(G, [yes("down"), no("night")], params=PARAMS) is None
+        assert next_question(G, [yes("down")], asked={"night"}, params=PARAMS) is None
+
+    def test_unknown_evidence_id_does_not_break_it(self, G):
+        assert next_question(G, [yes("ghost")], params=PARAMS).symptom in {"down", "night"}
+
+
+class TestBuildGraph:
+    def test_from_kb(self, kb_dir):
+        G = build_graph(load_kb(kb_dir))
+        assert G.edges["alpha-cause", "alpha-symptom"]["p"] == 0.9
+        assert list(G.successors("alpha-cause")) == ["alpha-symptom", "alpha-fix"]
+        assert G.nodes["alpha-fix"]["steps"][0].anchor == "fix"
+
+    def test_fix_nodes_are_shared(self):
+        G = nx.DiGraph()
+        add_cause(G, "a", 0.1)
+        add_cause(G, "b", 0.1)
+        add_fix(G, "a", "reboot", "Reboot")
+        add_fix(G, "b", "reboot", "Reboot")
+        assert sorted(G.predecessors("reboot")) == ["a", "b"]
+
+    def test_malformed_article_never_reaches_the_graph(self, kb_dir):
+        from assistant.errors import KBError
+        from tests.conftest import write_article
+
+        write_article(kb_dir, "broken", "---\nid: broken\ntitle: x\n---\n")
+        with pytest.raises(KBError, match="sources: required field is missing"):
+            build_graph(load_kb(kb_dir))
