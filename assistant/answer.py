@@ -122,8 +122,11 @@ def _fix_plans(G: nx.DiGraph, kb: KnowledgeBase, cause: str) -> tuple[FixPlan, .
             section = kb.passage(step.article, step.anchor)
             if section is None:  # the loader refuses such a KB; never show an uncited step
                 continue
-            steps.append(FixStep(step.text, Citation(step.article, step.anchor,
-                                                     section.heading, section.text)))
+            steps.append(
+                FixStep(
+                    step.text, Citation(step.article, step.anchor, section.heading, section.text)
+                )
+            )
         if steps:
             plans.append(FixPlan(fix.id, fix.title, tuple(steps)))
     return tuple(plans)
@@ -144,14 +147,27 @@ def compose_answer(
     top = ranking[0].confidence if ranking else 0.0
     abstained = unknown_confidence >= top
     shown = tuple(
-        RankedCause(d.cause, d.title, G.nodes[d.cause].get("article", ""), d.confidence,
-                    d.supporting, d.contradicting, _fix_plans(G, kb, d.cause))
+        RankedCause(
+            d.cause,
+            d.title,
+            G.nodes[d.cause].get("article", ""),
+            d.confidence,
+            d.supporting,
+            d.contradicting,
+            _fix_plans(G, kb, d.cause),
+        )
         for d in ranking[:MAX_DIAGNOSES]
         if d.confidence >= MIN_SHOWN_CONFIDENCE and d.supporting
     )
     if top >= CONFIDENT:
         question = None
-    return Answer(query, shown, unknown_confidence, abstained, question, tuple(related),
-                  tuple(evidence), tuple(notes))
-
-
+    return Answer(
+        query,
+        shown,
+        unknown_confidence,
+        abstained,
+        question,
+        tuple(related),
+        tuple(evidence),
+        tuple(notes),
+    )

@@ -31,8 +31,10 @@ def read_attachment(path: Path, max_bytes: int) -> Attachment:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise EvidenceError(f"{path}: {_mb(size)} is over the attachment limit of "
-                                f"{_mb(max_bytes)} (SHERLOG_MAX_ATTACHMENT_BYTES)")
+            raise EvidenceError(
+                f"{path}: {_mb(size)} is over the attachment limit of "
+                f"{_mb(max_bytes)} (SHERLOG_MAX_ATTACHMENT_BYTES)"
+            )
         data = path.read_bytes()
     except OSError as err:
         raise EvidenceError(f"{path}: cannot read ({err.strerror})") from err
@@ -42,8 +44,9 @@ def read_attachment(path: Path, max_bytes: int) -> Attachment:
 def attachment_from_bytes(name: str, data: bytes, max_bytes: int) -> Attachment:
     """Decode an uploaded or read log; UTF-8, or UTF-16 with a byte-order mark."""
     if len(data) > max_bytes:
-        raise EvidenceError(f"{name}: {_mb(len(data))} is over the attachment limit of "
-                            f"{_mb(max_bytes)}")
+        raise EvidenceError(
+            f"{name}: {_mb(len(data))} is over the attachment limit of {_mb(max_bytes)}"
+        )
     if not data.strip():
         raise EvidenceError(f"{name}: the file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -53,8 +56,9 @@ def attachment_from_bytes(name: str, data: bytes, max_bytes: int) -> Attachment:
             raise EvidenceError(f"{name}: broken UTF-16 text at byte {err.start}") from err
     head = data[:_SNIFF]
     if b"\0" in head or _control_ratio(head) > 0.10:
-        raise EvidenceError(f"{name}: binary file, not a text log (attach the text log or "
-                            f"export it as text)")
+        raise EvidenceError(
+            f"{name}: binary file, not a text log (attach the text log or export it as text)"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

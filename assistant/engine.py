@@ -79,8 +79,11 @@ class Sherlog:
         # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
         masked = [span for hit in pasted for span in hit.spans]
-        evidence += [e for e in match_symptoms(text, self.embedder, self.index, masked=masked)
-                     if e.symptom not in logged]
+        evidence += [
+            e
+            for e in match_symptoms(text, self.embedder, self.index, masked=masked)
+            if e.symptom not in logged
+        ]
         return evidence
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
@@ -89,14 +92,16 @@ class Sherlog:
         if not text and not attachments:
             raise EvidenceError("empty question: describe what you see, or attach a log")
         if len(text) > MAX_QUESTION_CHARS:
-            raise EvidenceError(f"question is {len(text)} characters, over the limit of "
-                                f"{MAX_QUESTION_CHARS}: attach long logs as files (--log)")
+            raise EvidenceError(
+                f"question is {len(text)} characters, over the limit of "
+                f"{MAX_QUESTION_CHARS}: attach long logs as files (--log)"
+            )
         evidence = self.gather_evidence(text, attachments)
         post = posterior(self.graph, evidence, self.params)
         ranking = rank_causes(self.graph, evidence, self.params)
         question = next_question(self.graph, evidence, params=self.params)
         query = text or " ".join(a.name for a in attachments)
-        related = self.index.search_passages(self.embedder.embed_query(query),
-                                             k=RELATED_PASSAGES)
-        return compose_answer(text, self.graph, self.kb, ranking, post[UNKNOWN], evidence,
-                              question, related)
+        related = self.index.search_passages(self.embedder.embed_query(query), k=RELATED_PASSAGES)
+        return compose_answer(
+            text, self.graph, self.kb, ranking, post[UNKNOWN], evidence, question, related
+        )

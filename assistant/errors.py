@@ -54,7 +54,7 @@ class KBError(SherlogError):
         super().__init__("\n".join([head, *map(str, self.problems)]))
 
 
-class IndexError_(SherlogError):  # noqa: N801 - trailing underscore avoids the builtin
+class IndexError_(SherlogError):
     """The passage and phrasing index cannot be built or read."""
 
 

@@ -49,8 +49,15 @@ def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:
                 start, end = patterns.span(symptom, line) or (0, len(line))
                 kept.append((number, start, end))
     return [
-        LogHit(symptom, source, number, line.strip(), patterns.span(symptom, line.strip()),
-               counts[symptom], tuple(where[symptom]))
+        LogHit(
+            symptom,
+            source,
+            number,
+            line.strip(),
+            patterns.span(symptom, line.strip()),
+            counts[symptom],
+            tuple(where[symptom]),
+        )
         for symptom, (number, line) in first.items()
     ]
 
@@ -58,8 +65,11 @@ def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:
 def hits_to_evidence(hits: Iterable[LogHit]) -> list[Evidence]:
     """Hard-ish evidence that each hit's symptom is present."""
     return [
-        Evidence(h.symptom, True, LOG_STRENGTH,
-                 Origin(OriginKind.LOG, h.source, h.text, line=h.first_line, span=h.span,
-                        count=h.count))
+        Evidence(
+            h.symptom,
+            True,
+            LOG_STRENGTH,
+            Origin(OriginKind.LOG, h.source, h.text, line=h.first_line, span=h.span, count=h.count),
+        )
         for h in hits
     ]

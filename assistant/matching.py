@@ -116,8 +116,9 @@ def _parts(text: str, offset: int) -> list[Clause]:
 class PhrasingSearch:
     """What matching needs from the index (a Protocol in spirit; SherlogIndex has it)."""
 
-    def search_phrasings(self, vectors: Sequence[Sequence[float]],
-                         k: int = 40) -> list[list[PhrasingHit]]: ...
+    def search_phrasings(
+        self, vectors: Sequence[Sequence[float]], k: int = 40
+    ) -> list[list[PhrasingHit]]: ...
 
 
 def _strength(similarity: float) -> float:
@@ -125,9 +126,13 @@ def _strength(similarity: float) -> float:
     return MIN_STRENGTH + (MAX_TEXT_STRENGTH - MIN_STRENGTH) * min(1.0, max(0.0, span))
 
 
-def match_symptoms(message: str, embedder: Embedder, index: PhrasingSearch,
-                   source: str = "message",
-                   masked: Sequence[tuple[int, int, int]] = ()) -> list[Evidence]:
+def match_symptoms(
+    message: str,
+    embedder: Embedder,
+    index: PhrasingSearch,
+    source: str = "message",
+    masked: Sequence[tuple[int, int, int]] = (),
+) -> list[Evidence]:
     """Evidence for and against symptoms from the words of ``message``.
 
     For each clause and symptom the best phrasing *of the same polarity* as the clause
@@ -154,14 +159,21 @@ def match_symptoms(message: str, embedder: Embedder, index: PhrasingSearch,
                 best[hit.symptom] = (hit.score, present, clause, hit)
     evidence = []
     for symptom, (score, present, clause, hit) in best.items():
-        origin = Origin(OriginKind.MESSAGE, source, clause.text, span=(clause.start, clause.end),
-                        matched=hit.phrasing, similarity=round(score, 3))
+        origin = Origin(
+            OriginKind.MESSAGE,
+            source,
+            clause.text,
+            span=(clause.start, clause.end),
+            matched=hit.phrasing,
+            similarity=round(score, 3),
+        )
         evidence.append(Evidence(symptom, present, round(_strength(score), 3), origin))
     return sorted(evidence, key=lambda e: -e.strength)
 
 
-def _clause_matches(clause: Clause,
-                    hits: Sequence[PhrasingHit]) -> Iterator[tuple[PhrasingHit, bool]]:
+def _clause_matches(
+    clause: Clause, hits: Sequence[PhrasingHit]
+) -> Iterator[tuple[PhrasingHit, bool]]:
     """The symptoms one clause speaks for: its best match and near-ties, with polarity."""
     denied = is_negated(clause.text)
     per_symptom: dict[str, tuple[PhrasingHit, bool]] = {}

@@ -15,9 +15,7 @@ import re
 
 __all__ = ["is_negated"]
 
-_CONTRACTED = (
-    r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
-)
+_CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
     r"\b(?:not\s+(?:responding|reachable|working|connected|starting|running|coming\s+up|loading)"
     r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"

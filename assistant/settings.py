@@ -49,5 +49,6 @@ class Settings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as err:
             first = err.errors()[0]
-            raise ConfigError(f"setting {first['loc'][0]}: {first['msg']}, "
-                              f"got {first['input']!r}") from err
+            raise ConfigError(
+                f"setting {first['loc'][0]}: {first['msg']}, got {first['input']!r}"
+            ) from err

@@ -12,14 +12,21 @@ A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
 from __future__ import annotations
 
 from enum import Enum
-from pathlib import Path
 
 import networkx as nx
 
 from kb.model import KnowledgeBase, Step
 
-__all__ = ["NodeKind", "add_cause", "add_effect", "add_fix", "add_symptom", "build_graph",
-           "causes", "symptoms"]
+__all__ = [
+    "NodeKind",
+    "add_cause",
+    "add_effect",
+    "add_fix",
+    "add_symptom",
+    "build_graph",
+    "causes",
+    "symptoms",
+]
 
 
 class NodeKind(Enum):
@@ -38,16 +45,18 @@ def add_cause(G: nx.DiGraph, cause: str, prior: float, title: str = "", article:
     G.add_node(cause, kind=NodeKind.CAUSE, prior=prior, title=title or cause, article=article)
 
 
-def add_symptom(G: nx.DiGraph, symptom: str, question: str = "", text: str = "",
-                article: str = "") -> None:
+def add_symptom(
+    G: nx.DiGraph, symptom: str, question: str = "", text: str = "", article: str = ""
+) -> None:
     """Add a symptom node.
 
     >>> G = nx.DiGraph(); add_symptom(G, "no-space", "Does df show 100%?")
     >>> G.nodes["no-space"]["question"]
     'Does df show 100%?'
     """
-    G.add_node(symptom, kind=NodeKind.SYMPTOM, question=question, text=text or symptom,
-               article=article)
+    G.add_node(
+        symptom, kind=NodeKind.SYMPTOM, question=question, text=text or symptom, article=article
+    )
 
 
 def add_effect(G: nx.DiGraph, cause: str, symptom: str, p: float) -> None:
@@ -60,8 +69,9 @@ def add_effect(G: nx.DiGraph, cause: str, symptom: str, p: float) -> None:
     G.add_edge(cause, symptom, p=p)
 
 
-def add_fix(G: nx.DiGraph, cause: str, fix: str, title: str = "",
-            steps: tuple[Step, ...] = ()) -> None:
+def add_fix(
+    G: nx.DiGraph, cause: str, fix: str, title: str = "", steps: tuple[Step, ...] = ()
+) -> None:
     """Link a cause to a fix node (created if missing).
 
     >>> G = nx.DiGraph(); add_cause(G, "c", 0.1); add_fix(G, "c", "f", "Restart it")

@@ -22,8 +22,15 @@ import networkx as nx
 from graph.build import NodeKind, causes
 from graph.evidence import Evidence
 
-__all__ = ["UNKNOWN", "Diagnosis", "InferenceParams", "likelihood", "posterior", "rank_causes",
-           "strongest_per_symptom"]
+__all__ = [
+    "UNKNOWN",
+    "Diagnosis",
+    "InferenceParams",
+    "likelihood",
+    "posterior",
+    "rank_causes",
+    "strongest_per_symptom",
+]
 
 UNKNOWN = "unknown"
 
@@ -79,8 +86,9 @@ def _p(G: nx.DiGraph, hypothesis: str, symptom: str, params: InferenceParams) ->
     return edge["p"] if edge else params.leak
 
 
-def likelihood(G: nx.DiGraph, hypothesis: str, item: Evidence,
-               params: InferenceParams = DEFAULT) -> float:
+def likelihood(
+    G: nx.DiGraph, hypothesis: str, item: Evidence, params: InferenceParams = DEFAULT
+) -> float:
     """P(observation | hypothesis) for one piece of soft evidence.
 
     >>> from graph.build import add_cause, add_symptom, add_effect
@@ -98,8 +106,9 @@ def likelihood(G: nx.DiGraph, hypothesis: str, item: Evidence,
     return w * p_observed + (1.0 - w) * (1.0 - p_observed)
 
 
-def posterior(G: nx.DiGraph, evidence: Iterable[Evidence],
-              params: InferenceParams = DEFAULT) -> dict[str, float]:
+def posterior(
+    G: nx.DiGraph, evidence: Iterable[Evidence], params: InferenceParams = DEFAULT
+) -> dict[str, float]:
     """Posterior over every cause and :data:`UNKNOWN`, summing to 1.
 
     Evidence about a symptom the graph does not have is ignored.
@@ -114,8 +123,11 @@ def posterior(G: nx.DiGraph, evidence: Iterable[Evidence],
     """
     hypotheses = [*causes(G), UNKNOWN]
     total_prior = sum(G.nodes[c]["prior"] for c in hypotheses[:-1])
-    observed = [e for e in strongest_per_symptom(evidence).values()
-                if G.nodes.get(e.symptom, {}).get("kind") is NodeKind.SYMPTOM]
+    observed = [
+        e
+        for e in strongest_per_symptom(evidence).values()
+        if G.nodes.get(e.symptom, {}).get("kind") is NodeKind.SYMPTOM
+    ]
     logs: dict[str, float] = {}
     for h in hypotheses:
         if h == UNKNOWN:
@@ -129,8 +141,9 @@ def posterior(G: nx.DiGraph, evidence: Iterable[Evidence],
     return {h: w / norm for h, w in weights.items()}
 
 
-def rank_causes(G: nx.DiGraph, evidence: Sequence[Evidence],
-                params: InferenceParams = DEFAULT) -> list[Diagnosis]:
+def rank_causes(
+    G: nx.DiGraph, evidence: Sequence[Evidence], params: InferenceParams = DEFAULT
+) -> list[Diagnosis]:
     """Causes best first, each with the evidence that raises or lowers it against unknown.
 
     >>> from graph.build import add_cause, add_symptom, add_effect
@@ -156,6 +169,7 @@ def rank_causes(G: nx.DiGraph, evidence: Sequence[Evidence],
                 # Against: a denied effect of this cause, or a strong observation that
                 # this cause does not explain. Weak unexplained mentions are noise.
                 against.append(item)
-        diagnoses.append(Diagnosis(cause, G.nodes[cause]["title"], post[cause],
-                                   tuple(support), tuple(against)))
+        diagnoses.append(
+            Diagnosis(cause, G.nodes[cause]["title"], post[cause], tuple(support), tuple(against))
+        )
     return diagnoses

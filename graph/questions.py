@@ -30,8 +30,9 @@ def _entropy(dist: Iterable[float]) -> float:
     return -sum(p * math.log2(p) for p in dist if p > 0)
 
 
-def expected_information_gain(G: nx.DiGraph, current: dict[str, float], symptom: str,
-                              params: InferenceParams = DEFAULT) -> float:
+def expected_information_gain(
+    G: nx.DiGraph, current: dict[str, float], symptom: str, params: InferenceParams = DEFAULT
+) -> float:
     """Expected reduction in entropy (bits) over the hypotheses from learning ``symptom``.
 
     >>> from graph.build import add_cause, add_symptom, add_effect
@@ -43,7 +44,10 @@ def expected_information_gain(G: nx.DiGraph, current: dict[str, float], symptom:
     p_given = {h: _p(G, h, symptom, params) for h in current}
     p_yes = sum(current[h] * p_given[h] for h in current)
     gain = _entropy(current.values())
-    for answer_prob, weight in ((p_yes, p_given), (1 - p_yes, {h: 1 - p for h, p in p_given.items()})):
+    for answer_prob, weight in (
+        (p_yes, p_given),
+        (1 - p_yes, {h: 1 - p for h, p in p_given.items()}),
+    ):
         if answer_prob <= 0:
             continue
         post = [current[h] * weight[h] / answer_prob for h in current]
@@ -51,8 +55,12 @@ def expected_information_gain(G: nx.DiGraph, current: dict[str, float], symptom:
     return gain
 
 
-def next_question(G: nx.DiGraph, evidence: Iterable[Evidence], asked: Collection[str] = (),
-                  params: InferenceParams = DEFAULT) -> Question | None:
+def next_question(
+    G: nx.DiGraph,
+    evidence: Iterable[Evidence],
+    asked: Collection[str] = (),
+    params: InferenceParams = DEFAULT,
+) -> Question | None:
     """The most informative question about a symptom not yet observed nor asked.
 
     Returns None when no question is expected to gain at least ``MIN_GAIN_BITS``.

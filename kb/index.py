@@ -94,19 +94,22 @@ class SherlogIndex:
         if not got["ids"]:
             return None
         meta = got["metadatas"][0]
-        return _Manifest(int(meta["generation"]), str(meta["embedder"]),
-                         json.loads(str(meta["digests"])))
+        return _Manifest(
+            int(meta["generation"]), str(meta["embedder"]), json.loads(str(meta["digests"]))
+        )
 
     def _write_manifest(self, manifest: _Manifest) -> None:
         col = self._client.get_or_create_collection(_MANIFEST, embedding_function=None)
         col.upsert(
             ids=["active"],
             embeddings=[[0.0]],
-            metadatas=[{
-                "generation": manifest.generation,
-                "embedder": manifest.embedder,
-                "digests": json.dumps(manifest.digests, sort_keys=True),
-            }],
+            metadatas=[
+                {
+                    "generation": manifest.generation,
+                    "embedder": manifest.embedder,
+                    "digests": json.dumps(manifest.digests, sort_keys=True),
+                }
+            ],
         )
 
     def is_current(self, kb: KnowledgeBase) -> bool:
@@ -153,8 +156,7 @@ class SherlogIndex:
         old_cols = self._collections(reusable.generation) if reusable else None
         embedded: list[str] = []
         reused = n_passages = n_phrasings = 0
-        todo = [a for a in kb.articles
-                if not (reusable and reusable.digests.get(a.id) == a.digest)]
+        todo = [a for a in kb.articles if not (reusable and reusable.digests.get(a.id) == a.digest)]
         for article in kb.articles:
             if article not in todo:
                 for new, prev in zip((passages, phrasings), old_cols, strict=True):
@@ -171,8 +173,9 @@ class SherlogIndex:
         for name in self._collection_names():
             if name.startswith(_PREFIX) and not name.startswith(f"{_PREFIX}{generation}-"):
                 self._client.delete_collection(name)
-        return IngestReport(generation, len(digests), tuple(embedded), reused, removed,
-                            n_passages, n_phrasings)
+        return IngestReport(
+            generation, len(digests), tuple(embedded), reused, removed, n_passages, n_phrasings
+        )
 
     def _add(self, collection, ids: list[str], documents: list[str], metadatas: list[dict]) -> int:
         if not ids:
@@ -182,8 +185,9 @@ class SherlogIndex:
         return len(ids)
 
     def _copy(self, source, target, article_id: str) -> None:
-        got = source.get(where={"article": article_id},
-                         include=["embeddings", "documents", "metadatas"])
+        got = source.get(
+            where={"article": article_id}, include=["embeddings", "documents", "metadatas"]
+        )
         if got["ids"]:
             self._batched(target, got["ids"], got["embeddings"], got["documents"], got["metadatas"])
 
@@ -191,9 +195,12 @@ class SherlogIndex:
         size = max(1, int(self._client.get_max_batch_size()))
         for start in range(0, len(ids), size):
             end = start + size
-            collection.add(ids=list(ids[start:end]), embeddings=list(vectors[start:end]),
-                           documents=list(documents[start:end]),
-                           metadatas=list(metadatas[start:end]))
+            collection.add(
+                ids=list(ids[start:end]),
+                embeddings=list(vectors[start:end]),
+                documents=list(documents[start:end]),
+                metadatas=list(metadatas[start:end]),
+            )
 
     # --- queries -------------------------------------------------------------------
 
@@ -215,14 +222,19 @@ class SherlogIndex:
         count = phrasings.count()
         if count == 0:
             return [[] for _ in vectors]
-        found = phrasings.query(query_embeddings=[list(v) for v in vectors],
-                                n_results=min(k, count), include=["metadatas", "documents",
-                                                                  "distances"])
+        found = phrasings.query(
+            query_embeddings=[list(v) for v in vectors],
+            n_results=min(k, count),
+            include=["metadatas", "documents", "distances"],
+        )
         return [
-            [PhrasingHit(str(m["symptom"]), doc, 1.0 - float(d))
-             for m, doc, d in zip(metas, docs, dists, strict=True)]
-            for metas, docs, dists in zip(found["metadatas"], found["documents"],
-                                          found["distances"], strict=True)
+            [
+                PhrasingHit(str(m["symptom"]), doc, 1.0 - float(d))
+                for m, doc, d in zip(metas, docs, dists, strict=True)
+            ]
+            for metas, docs, dists in zip(
+                found["metadatas"], found["documents"], found["distances"], strict=True
+            )
         ]
 
     def search_passages(self, vector: Sequence[float], k: int = 5) -> list[PassageHit]:
@@ -231,11 +243,19 @@ class SherlogIndex:
         count = passages.count()
         if count == 0:
             return []
-        found = passages.query(query_embeddings=[list(vector)], n_results=min(k, count),
-                               include=["metadatas", "documents", "distances"])
+        found = passages.query(
+            query_embeddings=[list(vector)],
+            n_results=min(k, count),
+            include=["metadatas", "documents", "distances"],
+        )
         return [
-            PassageHit(str(m["article"]), str(m["anchor"]), str(m["heading"]),
-                       str(m["text"]), 1.0 - float(d))
+            PassageHit(
+                str(m["article"]),
+                str(m["anchor"]),
+                str(m["heading"]),
+                str(m["text"]),
+                1.0 - float(d),
+            )
             for m, d in zip(found["metadatas"][0], found["distances"][0], strict=True)
         ]
 
@@ -246,9 +266,15 @@ def _passage_records(article: Article) -> tuple[list[str], list[str], list[dict]
         ids.append(f"{article.id}#{section.anchor}")
         # The heading and article title give a short section its context for retrieval.
         docs.append(f"{article.title}. {section.heading}\n{section.text}".strip())
-        metas.append({"article": article.id, "anchor": section.anchor,
-                      "heading": section.heading, "text": section.text,
-                      "kind": article.kind.value})
+        metas.append(
+            {
+                "article": article.id,
+                "anchor": section.anchor,
+                "heading": section.heading,
+                "text": section.text,
+                "kind": article.kind.value,
+            }
+        )
     return ids, docs, metas
 
 

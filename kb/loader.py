@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.errors import KBError, Problem
-from kb.model import Article, ArticleKind, Cause, Effect, Fix, KnowledgeBase, Section, Step, Symptom
+from kb.model import Article, ArticleKind, Cause, Effect, Fix, KnowledgeBase, Step, Symptom
 from kb.passages import html_sections, markdown_sections, slugify, text_sections
 from kb.patterns import pattern_problem
 from kb.schema import FrontMatter
@@ -160,7 +160,11 @@ def _graph_article(
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else None
         problem = getattr(err, "problem", None) or str(err)
-        return None, _Lines(None, 0), [Problem(shown, line, f"front matter is not valid YAML: {problem}")]
+        return (
+            None,
+            _Lines(None, 0),
+            [Problem(shown, line, f"front matter is not valid YAML: {problem}")],
+        )
     where = _Lines(node, 2)  # YAML line 0 is file line 2, after the opening '---'
     if not isinstance(raw, dict):
         return None, where, [Problem(shown, 2, "front matter must be a YAML mapping")]
@@ -205,9 +209,7 @@ def _graph_article(
                 id=f.id,
                 title=f.title or f.id,
                 article=spec.id,
-                steps=tuple(
-                    Step(s.text, *_split_cite(s.cite, spec.id)) for s in f.steps
-                ),
+                steps=tuple(Step(s.text, *_split_cite(s.cite, spec.id)) for s in f.steps),
             )
             for f in spec.fixes
         ),
@@ -229,8 +231,10 @@ def _pydantic_problem(shown: str, where: _Lines, error: dict[str, Any]) -> Probl
     elif error["type"] == "missing":
         message = "required field is missing"
     elif error["type"] == "string_pattern_mismatch":
-        message = "must be lowercase kebab-case" if loc[-1] != "cite" else (
-            "must be '#anchor' or 'article-id#anchor'"
+        message = (
+            "must be lowercase kebab-case"
+            if loc[-1] != "cite"
+            else ("must be '#anchor' or 'article-id#anchor'")
         )
     got = "" if error["type"] == "missing" else f", got {error['input']!r}"
     return Problem(shown, where(*loc), f"{field or 'front matter'}: {message}{got}")
@@ -249,7 +253,8 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
         if article.id in seen_article:
             first = seen_article[article.id]
             yield Problem(
-                str(article.path), lines[article.id]("id"),
+                str(article.path),
+                lines[article.id]("id"),
                 f"id: duplicate article id {article.id!r} (also {first.path})",
             )
         else:
@@ -258,13 +263,17 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
     owner: dict[str, tuple[str, Article]] = {}
     for article in articles:
         where = lines.get(article.id, _Lines(None, 0))
-        for kind, items in (("symptoms", article.symptoms), ("causes", article.causes),
-                            ("fixes", article.fixes)):
+        for kind, items in (
+            ("symptoms", article.symptoms),
+            ("causes", article.causes),
+            ("fixes", article.fixes),
+        ):
             for i, item in enumerate(items):
                 if item.id in owner:
                     other_kind, other = owner[item.id]
                     yield Problem(
-                        str(article.path), where(kind, i, "id"),
+                        str(article.path),
+                        where(kind, i, "id"),
                         f"{kind}[{i}].id: {item.id!r} is already defined as one of the "
                         f"{other_kind} of {other.path.name}",
                     )
@@ -280,27 +289,42 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
             for j, pattern in enumerate(symptom.patterns):
                 reason = pattern_problem(pattern)
                 if reason:
-                    yield Problem(shown, where("symptoms", i, "patterns", j),
-                                  f"symptoms[{i}].patterns[{j}]: {reason}, got {pattern!r}")
+                    yield Problem(
+                        shown,
+                        where("symptoms", i, "patterns", j),
+                        f"symptoms[{i}].patterns[{j}]: {reason}, got {pattern!r}",
+                    )
         for i, cause in enumerate(article.causes):
             for j, effect in enumerate(cause.effects):
                 if effect.symptom not in symptom_ids:
-                    yield Problem(shown, where("causes", i, "effects", j, "symptom"),
-                                  f"causes[{i}].effects[{j}].symptom: unknown symptom id, "
-                                  f"got {effect.symptom!r}")
+                    yield Problem(
+                        shown,
+                        where("causes", i, "effects", j, "symptom"),
+                        f"causes[{i}].effects[{j}].symptom: unknown symptom id, "
+                        f"got {effect.symptom!r}",
+                    )
             for j, fix in enumerate(cause.fixes):
                 if fix not in fix_ids:
-                    yield Problem(shown, where("causes", i, "fixes", j),
-                                  f"causes[{i}].fixes[{j}]: unknown fix id, got {fix!r}")
+                    yield Problem(
+                        shown,
+                        where("causes", i, "fixes", j),
+                        f"causes[{i}].fixes[{j}]: unknown fix id, got {fix!r}",
+                    )
         for i, fix in enumerate(article.fixes):
             for j, step in enumerate(fix.steps):
                 target = seen_article.get(step.article)
                 if target is None:
-                    yield Problem(shown, where("fixes", i, "steps", j, "cite"),
-                                  f"fixes[{i}].steps[{j}].cite: unknown article, got "
-                                  f"{step.article + '#' + step.anchor!r}")
+                    yield Problem(
+                        shown,
+                        where("fixes", i, "steps", j, "cite"),
+                        f"fixes[{i}].steps[{j}].cite: unknown article, got "
+                        f"{step.article + '#' + step.anchor!r}",
+                    )
                 elif target.section(step.anchor) is None:
                     cite = ("" if step.article == article.id else step.article) + "#" + step.anchor
-                    yield Problem(shown, where("fixes", i, "steps", j, "cite"),
-                                  f"fixes[{i}].steps[{j}].cite: no section with anchor "
-                                  f"{step.anchor!r} in {target.path.name}, got {cite!r}")
+                    yield Problem(
+                        shown,
+                        where("fixes", i, "steps", j, "cite"),
+                        f"fixes[{i}].steps[{j}].cite: no section with anchor "
+                        f"{step.anchor!r} in {target.path.name}, got {cite!r}",
+                    )

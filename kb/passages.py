@@ -90,8 +90,8 @@ def text_sections(text: str) -> list[Section]:
 class _HTMLText(HTMLParser):
     """Collect an HTML page's visible text as Markdown-like headings and paragraphs."""
 
-    _SKIP = {"script", "style", "head", "nav", "footer"}
-    _BLOCK = {"p", "div", "li", "br", "tr", "pre", "section", "article", "table"}
+    _SKIP = frozenset({"script", "style", "head", "nav", "footer"})
+    _BLOCK = frozenset({"p", "div", "li", "br", "tr", "pre", "section", "article", "table"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

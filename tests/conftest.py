@@ -95,8 +95,10 @@ def write_article(folder: Path, article_id: str, body: str | None = None) -> Pat
     """Write a valid small graph article (or ``body`` verbatim) as ``folder/ID.md``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{article_id}.md"
-    text = body if body is not None else ARTICLE.format(
-        id=article_id, title=f"Widget {article_id}", upper=article_id.upper()
+    text = (
+        body
+        if body is not None
+        else ARTICLE.format(id=article_id, title=f"Widget {article_id}", upper=article_id.upper())
     )
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path

@@ -48,8 +48,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("text", required=False, default="")
-@click.option("--log", "logs", multiple=True, type=click.Path(path_type=Path),
-              help="Attach a log file (repeatable).")
+@click.option(
+    "--log",
+    "logs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Attach a log file (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 def ask(text: str, logs: tuple[Path, ...], as_json: bool) -> None:
     """Diagnose TEXT, with any attached logs. Use - to read TEXT from stdin."""
@@ -135,3 +140,7 @@ def main() -> None:
     except KBError as err:  # raised outside a command's own handling
         click.echo(str(err), err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -26,8 +26,10 @@ def _evidence_line(item: Evidence) -> str:
         return f"{where}{times}: {_clip(origin.text, 160)}"
     if origin.kind is OriginKind.MESSAGE:
         verb = "you said" if item.present else "you ruled out"
-        return (f'{verb} "{_clip(origin.text, 120)}" ~ "{origin.matched}" '
-                f"(similarity {origin.similarity:.2f})")
+        return (
+            f'{verb} "{_clip(origin.text, 120)}" ~ "{origin.matched}" '
+            f"(similarity {origin.similarity:.2f})"
+        )
     return f'you answered "{origin.text}"'
 
 
@@ -58,8 +60,12 @@ def _diagnosis(rank: int, d: RankedCause, lines: list[str]) -> None:
                 continue
             quoted.add((c.article, c.anchor))
             lines.append(f"     [{c.article}#{c.anchor}] {c.heading}:")
-            body = textwrap.fill(_clip(c.passage, QUOTE_CHARS), width=88,
-                                 initial_indent="       > ", subsequent_indent="       > ")
+            body = textwrap.fill(
+                _clip(c.passage, QUOTE_CHARS),
+                width=88,
+                initial_indent="       > ",
+                subsequent_indent="       > ",
+            )
             lines.append(body)
 
 
@@ -67,8 +73,10 @@ def render_text(answer: Answer) -> str:
     """The answer as plain text, for a terminal."""
     lines: list[str] = []
     if answer.abstained:
-        lines.append("I don't know: nothing in the knowledge base explains this well enough "
-                     f"(unknown cause {answer.unknown_confidence:.0%}).")
+        lines.append(
+            "I don't know: nothing in the knowledge base explains this well enough "
+            f"(unknown cause {answer.unknown_confidence:.0%})."
+        )
         if answer.diagnoses:
             lines.append("Weak candidates:")
     else:
@@ -82,7 +90,9 @@ def render_text(answer: Answer) -> str:
     if answer.related and (answer.abstained or not answer.diagnoses):
         lines.append("Related reading:")
         for hit in answer.related:
-            lines.append(f"  [{hit.article}#{hit.anchor}] {hit.heading or hit.article} "
-                         f"(similarity {hit.score:.2f})")
+            lines.append(
+                f"  [{hit.article}#{hit.anchor}] {hit.heading or hit.article} "
+                f"(similarity {hit.score:.2f})"
+            )
     lines.extend(f"Note: {n}" for n in answer.notes)
     return "\n".join(lines)

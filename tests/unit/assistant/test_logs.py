@@ -18,8 +18,13 @@ class TestScan:
         patterns = compile_patterns(load_kb(kb_dir))
         text = "boot ok\n2024-01-01 WIDGET-BETA-FAIL code 7\nnoise\nWIDGET-BETA-FAIL again\n"
         (hit,) = scan(patterns, "app.log", text)
-        assert (hit.symptom, hit.source, hit.first_line, hit.count) == ("beta-symptom", "app.log", 2, 2)
-        assert hit.text[hit.span[0]:hit.span[1]] == "WIDGET-BETA-FAIL"
+        assert (hit.symptom, hit.source, hit.first_line, hit.count) == (
+            "beta-symptom",
+            "app.log",
+            2,
+            2,
+        )
+        assert hit.text[hit.span[0] : hit.span[1]] == "WIDGET-BETA-FAIL"
         (evidence,) = hits_to_evidence([hit])
         assert evidence.origin.kind is OriginKind.LOG and evidence.origin.line == 2
 

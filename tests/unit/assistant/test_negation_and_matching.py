@@ -32,7 +32,7 @@ def test_is_negated(text, negated):
 def test_clauses_keep_their_position():
     message = "SSH hangs. Ping is fine, but HTTPS times out"
     for clause in clauses(message):
-        assert message[clause.start:clause.end] == clause.text
+        assert message[clause.start : clause.end] == clause.text
 
 
 @pytest.fixture

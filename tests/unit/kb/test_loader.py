@@ -59,8 +59,9 @@ class TestProblems:
         write_article(kb_dir, "gamma", _article(**{"p: 0.9": "p: 1.7", "prior: 0.1": "prior: 0"}))
         problems = _problems(kb_dir)
         assert any("gamma.md:14: causes[0].prior: must be in (0, 1], got 0" in p for p in problems)
-        assert any("gamma.md:16: causes[0].effects[0].p: must be in (0, 1], got 1.7" in p
-                   for p in problems)
+        assert any(
+            "gamma.md:16: causes[0].effects[0].p: must be in (0, 1], got 1.7" in p for p in problems
+        )
 
     def test_malformed_yaml_names_the_line(self, kb_dir):
         write_article(kb_dir, "gamma", _article(**{"title: Widget gamma": "title: [unclosed"}))
@@ -74,8 +75,9 @@ class TestProblems:
 
     def test_missing_front_matter_end(self, kb_dir):
         write_article(kb_dir, "gamma", "---\nid: gamma\n## no closing line\n")
-        assert _problems(kb_dir) == [f"{kb_dir / 'gamma.md'}:1: front matter must start and end "
-                                     "with a line '---'"]
+        assert _problems(kb_dir) == [
+            f"{kb_dir / 'gamma.md'}:1: front matter must start and end with a line '---'"
+        ]
 
     def test_duplicate_ids_across_articles(self, kb_dir):
         write_article(kb_dir, "gamma", _article(**{"id: gamma\n": "id: alpha\n"}))
@@ -83,17 +85,34 @@ class TestProblems:
         assert any("duplicate article id 'alpha'" in p for p in problems)
 
     def test_duplicate_symptom_id_across_articles(self, kb_dir):
-        write_article(kb_dir, "gamma", _article(**{"  - id: gamma-symptom": "  - id: alpha-symptom",
-                                                   "{symptom: gamma-symptom": "{symptom: alpha-symptom"}))
+        write_article(
+            kb_dir,
+            "gamma",
+            _article(
+                **{
+                    "  - id: gamma-symptom": "  - id: alpha-symptom",
+                    "{symptom: gamma-symptom": "{symptom: alpha-symptom",
+                }
+            ),
+        )
         problems = _problems(kb_dir)
         assert any("symptoms[0].id: 'alpha-symptom' is already defined" in p for p in problems)
 
     def test_unknown_symptom_and_fix_references(self, kb_dir):
-        write_article(kb_dir, "gamma", _article(**{"{symptom: gamma-symptom": "{symptom: nope",
-                                                   "fixes: [gamma-fix]": "fixes: [nofix]"}))
+        write_article(
+            kb_dir,
+            "gamma",
+            _article(
+                **{
+                    "{symptom: gamma-symptom": "{symptom: nope",
+                    "fixes: [gamma-fix]": "fixes: [nofix]",
+                }
+            ),
+        )
         problems = _problems(kb_dir)
-        assert any("causes[0].effects[0].symptom: unknown symptom id, got 'nope'" in p
-                   for p in problems)
+        assert any(
+            "causes[0].effects[0].symptom: unknown symptom id, got 'nope'" in p for p in problems
+        )
         assert any("causes[0].fixes[0]: unknown fix id, got 'nofix'" in p for p in problems)
 
     def test_cite_anchor_must_exist(self, kb_dir):
@@ -134,8 +153,9 @@ class TestProblems:
         (kb_dir / "latin.txt").write_bytes("caf\xe9".encode("latin-1"))
         problems = _problems(kb_dir)
         assert any("blob.md: binary file" in p for p in problems)
-        assert any("latin.txt: not UTF-8 text (invalid byte 0xe9 at offset 3)" in p
-                   for p in problems)
+        assert any(
+            "latin.txt: not UTF-8 text (invalid byte 0xe9 at offset 3)" in p for p in problems
+        )
 
     def test_empty_or_missing_folder(self, tmp_path):
         empty = tmp_path / "empty"

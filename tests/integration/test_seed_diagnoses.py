@@ -1,0 +1,126 @@
+"""The real model on the shipped KB: blind-written user questions for the 13 seed causes.
+
+tests/data/seed_questions.yaml was written from the seed field notes by someone who
+had not read the KB articles, two questions per cause. The issue asks that a user's
+question for each seed cause ranks it first; we hold each cause to at least one of
+its two questions, and the whole set to an accuracy floor below what it measures
+(21 of 26 when written), so a regression anywhere shows.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.integration
+
+DATA = yaml.safe_load((Path(__file__).parents[1] / "data" / "seed_questions.yaml").read_text())
+SEED_CAUSES = sorted({q["cause"] for q in DATA["questions"]})
+
+
+def top_cause(answer):
+    if answer.abstained or not answer.diagnoses:
+        return None
+    return answer.diagnoses[0].cause
+
+
+def assert_citations_resolve(sherlog, answer):
+    assert answer.citations, "a diagnosis without a cited fix step"
+    for c in answer.citations:
+        section = sherlog.kb.passage(c.article, c.anchor)
+        assert section is not None, f"{c.article}#{c.anchor} does not resolve"
+        assert c.passage == section.text
+
+
+def test_there_are_13_seed_causes(sherlog):
+    assert len(SEED_CAUSES) == 13
+    assert set(SEED_CAUSES) <= set(sherlog.kb.causes)
+
+
+@pytest.mark.parametrize("cause", SEED_CAUSES)
+def test_a_users_question_ranks_the_seed_cause_first(sherlog, cause):
+    questions = [q["text"] for q in DATA["questions"] if q["cause"] == cause]
+    answers = [sherlog.ask(text) for text in questions]
+    right = [a for a in answers if top_cause(a) == cause]
+    assert right, f"{cause}: got {[top_cause(a) for a in answers]}"
+    assert_citations_resolve(sherlog, right[0])
+    assert right[0].diagnoses[0].article in {c.article for c in right[0].citations}
+
+
+def test_accuracy_floor_over_all_questions(sherlog):
+    correct = sum(top_cause(sherlog.ask(q["text"])) == q["cause"] for q in DATA["questions"])
+    assert correct / len(DATA["questions"]) >= 0.75
+
+
+@pytest.mark.parametrize("text", DATA["out_of_scope"])
+def test_out_of_scope_question_abstains(sherlog, text):
+    answer = sherlog.ask(text)
+    assert answer.abstained
+    assert answer.related  # an abstention still shows what it found
+
+
+def test_log_attachment_is_matched_with_file_and_line(sherlog):
+    from assistant.attachments import Attachment
+
+    log = Attachment(
+        "dfsr-debug.log",
+        "\n".join(
+            [
+                "20240301 10:00:01.100 2468 INCO  Normal start",
+                "20240301 10:00:02.311 2468 STAG  4471 Failed to create stage file for GVSN "
+                "{5B0E93C4-71A2-4D0F-9C3B-8E1F27A46D59}-v88213",
+            ]
+            * 3
+        ),
+    )
+    answer = sherlog.ask("replication server is slow", [log])
+    logged = [e for e in answer.evidence if e.origin.source == "dfsr-debug.log"]
+    assert logged and logged[0].origin.line == 2 and logged[0].origin.count == 3
+    assert top_cause(answer) == "dfsr-staging-gvsn-loop"
+
+
+def _cli(*args, home, env_extra=None):
+    import os
+
+    env = {**os.environ, "SHERLOG_HOME": str(home), **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_ask_json_output_parses_and_citations_resolve(sherlog, real_home):
+    question = (
+        "our two ESGs run ECMP and ssh through them hangs now and then; "
+        "show firewall on one edge shows the drop invalid counter climbing"
+    )
+    result = _cli("ask", "--json", question, home=real_home)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["diagnoses"][0]["cause"] == "nsx-ecmp-edge-firewall"
+    assert answer["citations"]
+    for c in answer["citations"]:
+        assert sherlog.kb.passage(c["article"], c["anchor"]) is not None
+
+
+def test_invalid_kb_is_refused_and_the_index_survives(sherlog, real_home, tmp_path):
+    import shutil
+
+    broken = tmp_path / "kb"
+    shutil.copytree(sherlog.kb.root, broken)
+    target = broken / "db2-restore.md"
+    target.write_text(target.read_text().replace("prior: ", "prior: 7", 1))
+    result = _cli("ask", "anything", home=real_home, env_extra={"SHERLOG_KB": str(broken)})
+    assert result.returncode == 2
+    assert "db2-restore.md:" in result.stderr and "must be in (0, 1]" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sherlog.index.is_current(sherlog.kb)  # the good index was not touched

@@ -1,0 +1,67 @@
+"""The command line: bad input gets one clear line and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import write_article
+from ui.cli import cli
+
+
+def run(*args, env=None, input=None):
+    result = CliRunner().invoke(cli, list(args), env=env, input=input)
+    assert "Traceback" not in result.output
+    return result
+
+
+class TestAskBadInput:
+    def test_empty_question(self):
+        result = run("ask", "   ")
+        assert result.exit_code == 2
+        assert "empty question" in result.output
+
+    def test_missing_log_file(self, tmp_path):
+        result = run("ask", "why?", "--log", str(tmp_path / "edge.log"))
+        assert result.exit_code == 2
+        assert f"{tmp_path / 'edge.log'}: no such file" in result.output
+
+    def test_binary_log(self, tmp_path):
+        (tmp_path / "core.dump").write_bytes(b"\x00\x01\x02" * 100)
+        result = run("ask", "why?", "--log", str(tmp_path / "core.dump"))
+        assert result.exit_code == 2
+        assert "core.dump: binary file" in result.output
+
+    def test_non_utf8_log(self, tmp_path):
+        (tmp_path / "win.log").write_bytes(b"ok\nErreur r\xe9seau\n")
+        result = run("ask", "why?", "--log", str(tmp_path / "win.log"))
+        assert result.exit_code == 2
+        assert "win.log:2: not UTF-8 text" in result.output
+
+    def test_malformed_kb_is_refused_and_index_kept(self, tmp_path, kb_dir, sherlog_home):
+        write_article(kb_dir, "broken", "---\nid: broken\ntitle: x\nsources: [s]\nbogus: 1\n---\n")
+        result = run("ask", "widget alpha fails", env={"SHERLOG_KB": str(kb_dir)})
+        assert result.exit_code == 2
+        assert "broken.md:5: bogus: unknown field, got 1" in result.output
+        assert not (sherlog_home / "chroma").exists()  # nothing was (re)indexed
+
+
+class TestValidate:
+    def test_ok(self, kb_dir):
+        result = run("kb", "validate", str(kb_dir))
+        assert result.exit_code == 0
+        assert "2 articles, 2 causes, 2 symptoms, 2 fixes: OK" in result.output
+
+    def test_prints_every_problem_and_fails(self, kb_dir):
+        write_article(kb_dir, "gamma", "---\nid: Gamma\ntitle: x\nsources: []\n---\n")
+        result = run("kb", "validate", str(kb_dir))
+        assert result.exit_code == 1
+        assert "gamma.md:2: id: must be lowercase kebab-case, got 'Gamma'" in result.output
+        assert "gamma.md:4: sources: List should have at least 1 item" in result.output
+        assert "2 problem(s)" in result.output
+
+    @pytest.mark.parametrize("args", [("kb", "validate", "/no/such/dir")])
+    def test_missing_folder(self, args):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert "no such KB folder" in result.output
