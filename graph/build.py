@@ -4,6 +4,7 @@ Node attribute ``kind`` is a :class:`NodeKind`. Cause nodes carry ``prior`` and
 ``title``; symptom nodes ``text`` and ``question``; fix nodes ``title`` and ``steps``.
 A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
 
+>>> from pathlib import Path
 >>> G = build_graph(KnowledgeBase(Path("."), ()))
 >>> G.number_of_nodes()
 0
