@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.negation import is_negated
 from graph.evidence import Evidence, Origin, OriginKind
@@ -113,8 +114,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
     return parts
 
 
-class PhrasingSearch:
-    """What matching needs from the index (a Protocol in spirit; SherlogIndex has it)."""
+class PhrasingSearch(Protocol):
+    """What matching needs from the index; :class:`kb.index.SherlogIndex` provides it."""
 
     def search_phrasings(
         self, vectors: Sequence[Sequence[float]], k: int = 40

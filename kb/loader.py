@@ -62,7 +62,7 @@ def check_kb(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
             lines[article.id] = where
     if not articles and not problems:
         problems.append(Problem(str(root), None, "no articles (.md, .txt, .html) found"))
-    problems += _cross_check(articles, lines)
+    problems += _cross_problems(articles, lines)
     return KnowledgeBase(root, tuple(articles)), problems
 
 
@@ -241,10 +241,6 @@ def _pydantic_problem(shown: str, where: _Lines, error: dict[str, Any]) -> Probl
 
 
 # --- across articles --------------------------------------------------------------------
-
-
-def _cross_check(articles: list[Article], lines: dict[str, _Lines]) -> Iterator[Problem]:
-    return list(_cross_problems(articles, lines))
 
 
 def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterator[Problem]:

@@ -7,7 +7,7 @@ catastrophically on a hostile log line; features that would need backtracking
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import re2
@@ -92,7 +92,3 @@ class PatternSet:
                 if found:
                     return found.span()
         return None
-
-    @property
-    def patterns(self) -> Sequence[tuple[str, str]]:
-        return [(e.key, e.pattern) for e in self._entries]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from assistant.errors import KBError, SherlogError
+from assistant.errors import SherlogError
 from assistant.settings import Settings
 
 __all__ = ["main"]
@@ -128,18 +128,15 @@ def validate(kb_dir: Path | None) -> None:
 
 
 @cli.command()
-def demo() -> None:
+@click.pass_context
+def demo(ctx: click.Context) -> None:
     """Answer a demo question (what `make run` does until the chat page exists)."""
     click.echo(f"sherlog demo question:\n  {DEMO_QUESTION}\n", err=True)
-    ask.main([DEMO_QUESTION], standalone_mode=False)
+    ctx.invoke(ask, text=DEMO_QUESTION)
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="sherlog")
-    except KBError as err:  # raised outside a command's own handling
-        click.echo(str(err), err=True)
-        sys.exit(2)
+    cli.main(prog_name="sherlog")
 
 
 if __name__ == "__main__":
