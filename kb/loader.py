@@ -201,6 +201,7 @@ def _graph_article(
                 article=spec.id,
                 effects=tuple(Effect(e.symptom, e.p) for e in c.effects),
                 fixes=tuple(c.fixes),
+                cite=_split_cite(c.cite, spec.id) if c.cite else None,
             )
             for c in spec.causes
         ),
@@ -306,21 +307,30 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
                         where("causes", i, "fixes", j),
                         f"causes[{i}].fixes[{j}]: unknown fix id, got {fix!r}",
                     )
+        for i, cause in enumerate(article.causes):
+            if cause.cite is not None:
+                problem = _cite_problem(seen_article, article.id, *cause.cite)
+                if problem:
+                    yield Problem(
+                        shown, where("causes", i, "cite"), f"causes[{i}].cite: {problem}"
+                    )
         for i, fix in enumerate(article.fixes):
             for j, step in enumerate(fix.steps):
-                target = seen_article.get(step.article)
-                if target is None:
+                problem = _cite_problem(seen_article, article.id, step.article, step.anchor)
+                if problem:
                     yield Problem(
                         shown,
                         where("fixes", i, "steps", j, "cite"),
-                        f"fixes[{i}].steps[{j}].cite: unknown article, got "
-                        f"{step.article + '#' + step.anchor!r}",
+                        f"fixes[{i}].steps[{j}].cite: {problem}",
                     )
-                elif target.section(step.anchor) is None:
-                    cite = ("" if step.article == article.id else step.article) + "#" + step.anchor
-                    yield Problem(
-                        shown,
-                        where("fixes", i, "steps", j, "cite"),
-                        f"fixes[{i}].steps[{j}].cite: no section with anchor "
-                        f"{step.anchor!r} in {target.path.name}, got {cite!r}",
-                    )
+
+
+def _cite_problem(articles: dict[str, Article], own: str, target_id: str, anchor: str) -> str:
+    """What is wrong with a citation of ``target_id#anchor`` from article ``own``, or ''."""
+    cite = ("" if target_id == own else target_id) + "#" + anchor
+    target = articles.get(target_id)
+    if target is None:
+        return f"unknown article, got {target_id + '#' + anchor!r}"
+    if target.section(anchor) is None:
+        return f"no section with anchor {anchor!r} in {target.path.name}, got {cite!r}"
+    return ""

@@ -71,6 +71,7 @@ class Cause:
     article: str
     effects: tuple[Effect, ...]
     fixes: tuple[str, ...]
+    cite: tuple[str, str] | None = None  # (article, anchor) of the section explaining it
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class CauseSpec(_Strict):
     prior: Probability
     effects: Annotated[list[EffectSpec], Field(min_length=1)]
     fixes: Annotated[list[Id], Field(min_length=1)]
+    cite: Annotated[str, StringConstraints(pattern=CITE_RE)] | None = None
 
 
 class StepSpec(_Strict):

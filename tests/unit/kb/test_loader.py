@@ -127,6 +127,15 @@ class TestProblems:
         write_article(kb_dir, "gamma", _article(**{'cite: "#fix"': 'cite: "ghost#fix"'}))
         assert "unknown article, got 'ghost#fix'" in _problems(kb_dir)[0]
 
+    def test_cause_cite_names_the_section_that_explains_it(self, kb_dir):
+        explained = "fixes: [gamma-fix]\n    cite: "
+        write_article(kb_dir, "gamma", _article(**{"fixes: [gamma-fix]": explained + '"#symptoms"'}))
+        kb = load_kb(kb_dir)
+        assert kb.causes["gamma-cause"].cite == ("gamma", "symptoms")
+        write_article(kb_dir, "gamma", _article(**{"fixes: [gamma-fix]": explained + '"#nowhere"'}))
+        (problem,) = _problems(kb_dir)
+        assert "gamma.md:18: causes[0].cite: no section with anchor 'nowhere'" in problem
+
     @pytest.mark.parametrize(
         ("pattern", "reason"),
         [
