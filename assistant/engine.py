@@ -13,6 +13,7 @@ import networkx as nx
 
 from assistant.answer import Answer, compose_answer
 from assistant.attachments import Attachment
+from assistant.conversation import Conversation, Turn
 from assistant.errors import EvidenceError
 from assistant.logscan import compile_patterns, hits_to_evidence, scan
 from assistant.matching import match_symptoms
@@ -88,6 +89,12 @@ class Sherlog:
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""
+        return self.reply(Conversation(), text, attachments)
+
+    def reply(
+        self, conversation: Conversation, text: str, attachments: Sequence[Attachment] = ()
+    ) -> Answer:
+        """Add one user turn to ``conversation`` and answer on everything said so far."""
         text = (text or "").strip()
         if not text and not attachments:
             raise EvidenceError("empty question: describe what you see, or attach a log")
@@ -96,12 +103,24 @@ class Sherlog:
                 f"question is {len(text)} characters, over the limit of "
                 f"{MAX_QUESTION_CHARS}: attach long logs as files (--log)"
             )
-        evidence = self.gather_evidence(text, attachments)
+        turn_evidence = self.gather_evidence(text, attachments)
+        so_far = [*conversation.turns, Turn(text, (), tuple(turn_evidence))]
+        evidence = Conversation(so_far).evidence
         post = posterior(self.graph, evidence, self.params)
         ranking = rank_causes(self.graph, evidence, self.params)
-        question = next_question(self.graph, evidence, params=self.params)
-        query = text or " ".join(a.name for a in attachments)
+        question = next_question(self.graph, evidence, conversation.asked, self.params)
+        query = " ".join(t.text for t in conversation.turns if t.text)
+        query = " ".join(filter(None, (query, text))) or " ".join(a.name for a in attachments)
         related = self.index.search_passages(self.embedder.embed_query(query), k=RELATED_PASSAGES)
-        return compose_answer(
+        answer = compose_answer(
             text, self.graph, self.kb, ranking, post[UNKNOWN], evidence, question, related
         )
+        conversation.turns.append(
+            Turn(
+                text,
+                tuple(a.name for a in attachments),
+                tuple(turn_evidence),
+                answer.next_question,
+            )
+        )
+        return answer

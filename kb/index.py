@@ -212,6 +212,21 @@ class SherlogIndex:
             self._cache = (manifest.generation, *self._collections(manifest.generation))
         return self._cache[1], self._cache[2]
 
+    def passage_store(self):
+        """The active passages as a LangChain ``Chroma`` vector store, for plain RAG.
+
+        Sherlog itself queries Chroma directly; this view exists so a baseline can be
+        exactly what a LangChain retrieval pipeline would do over the same vectors.
+        """
+        from langchain_chroma import Chroma
+
+        passages, _ = self._active()
+        return Chroma(
+            client=self._client,
+            collection_name=passages.name,
+            embedding_function=self._embedder,
+        )
+
     def search_phrasings(
         self, vectors: Sequence[Sequence[float]], k: int = 40
     ) -> list[list[PhrasingHit]]:

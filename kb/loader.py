@@ -311,9 +311,7 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
             if cause.cite is not None:
                 problem = _cite_problem(seen_article, article.id, *cause.cite)
                 if problem:
-                    yield Problem(
-                        shown, where("causes", i, "cite"), f"causes[{i}].cite: {problem}"
-                    )
+                    yield Problem(shown, where("causes", i, "cite"), f"causes[{i}].cite: {problem}")
         for i, fix in enumerate(article.fixes):
             for j, step in enumerate(fix.steps):
                 problem = _cite_problem(seen_article, article.id, step.article, step.anchor)

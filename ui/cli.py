@@ -127,6 +127,66 @@ def validate(kb_dir: Path | None) -> None:
     )
 
 
+@cli.command(name="eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write records here.")
+@click.option("--tags", default="", help="Only cases carrying any of these (comma-separated).")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write latest.md and reliability.png into this folder.",
+)
+@click.option("--baselines/--no-baselines", default=True, help="Also run BM25 and dense RAG.")
+@click.option(
+    "--tune-tag",
+    default="dev",
+    show_default=True,
+    help="Baseline abstention thresholds are chosen on the cases with this tag.",
+)
+def eval_command(
+    paths: tuple[Path, ...],
+    json_out: Path | None,
+    tags: str,
+    report_dir: Path | None,
+    baselines: bool,
+    tune_tag: str,
+) -> None:
+    """Run evaluation cases (files or folders) and report accuracy, calibration, abstention."""
+    from assistant.engine import Sherlog
+    from evals.cases import load_cases, select
+    from evals.report import render_terminal, write_report
+    from evals.runner import run_eval
+
+    settings = _settings()
+    wanted = [t.strip() for t in tags.split(",") if t.strip()]
+    try:
+        sherlog = Sherlog.open(settings, progress=_progress)
+        cases = select(load_cases(paths, known_causes=sherlog.kb.causes), wanted)
+        if not cases:
+            raise UserError(f"no case carries any of the tags {', '.join(wanted)}")
+        _progress(f"{len(cases)} cases")
+        run = run_eval(sherlog, cases, baselines=baselines, tune_tag=tune_tag, progress=_progress)
+    except SherlogError as err:
+        raise UserError(str(err)) from err
+    click.echo(render_terminal(run))
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(run.to_dict(), indent=2) + "\n", encoding="utf-8")
+        _progress(f"records written to {json_out}")
+    if report_dir:
+        kb = sherlog.kb
+        command = "sherlog eval " + " ".join(
+            [*map(str, paths), *(["--tags", tags] if wanted else [])]
+        )
+        kb_line = (
+            f"KB: {len(kb.articles)} articles, {len(kb.causes)} causes, "
+            f"{len(kb.symptoms)} symptoms."
+        )
+        written = write_report(run, report_dir, command, kb_line)
+        _progress(f"report written to {written}")
+
+
 @cli.command()
 @click.pass_context
 def demo(ctx: click.Context) -> None:
