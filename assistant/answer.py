@@ -145,7 +145,6 @@ def compose_answer(
 ) -> Answer:
     """Turn a ranking into an Answer: top candidates with cited fixes, or an abstention."""
     top = ranking[0].confidence if ranking else 0.0
-    abstained = unknown_confidence >= top
     shown = tuple(
         RankedCause(
             d.cause,
@@ -159,6 +158,8 @@ def compose_answer(
         for d in ranking[:MAX_DIAGNOSES]
         if d.confidence >= MIN_SHOWN_CONFIDENCE and d.supporting
     )
+    # Nothing said points at any cause: a prior is not a diagnosis, whatever its size.
+    abstained = unknown_confidence >= top or not shown
     if top >= CONFIDENT:
         question = None
     return Answer(

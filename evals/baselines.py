@@ -116,9 +116,11 @@ class DenseBaseline:
         self._k = sum(len(a.sections) for a in kb.articles if a.kind is ArticleKind.GRAPH) or 1
 
     def rank(self, text: str) -> tuple[Ranked, ...]:
-        found = self._store.similarity_search_with_relevance_scores(text, k=self._k)
+        # Chroma returns cosine distances (the collections are cosine-space); the score is
+        # the cosine similarity, as Sherlog's own passage search reports it.
+        found = self._store.similarity_search_with_score(text, k=self._k)
         return _rank(
-            [((d.metadata["article"], d.metadata["anchor"]), float(s)) for d, s in found],
+            [((d.metadata["article"], d.metadata["anchor"]), 1.0 - float(s)) for d, s in found],
             self._owners,
         )
 

@@ -129,7 +129,9 @@ class TestProblems:
 
     def test_cause_cite_names_the_section_that_explains_it(self, kb_dir):
         explained = "fixes: [gamma-fix]\n    cite: "
-        write_article(kb_dir, "gamma", _article(**{"fixes: [gamma-fix]": explained + '"#symptoms"'}))
+        write_article(
+            kb_dir, "gamma", _article(**{"fixes: [gamma-fix]": explained + '"#symptoms"'})
+        )
         kb = load_kb(kb_dir)
         assert kb.causes["gamma-cause"].cite == ("gamma", "symptoms")
         write_article(kb_dir, "gamma", _article(**{"fixes: [gamma-fix]": explained + '"#nowhere"'}))
