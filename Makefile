@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test eval lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: install
 	$(BIN)/sherlog kb validate
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The whole evaluation suite, Sherlog beside both baselines; writes the Markdown report
+# and reliability diagram (committed) and the per-case records (not committed).
+eval: install
+	$(BIN)/sherlog eval evals/cases --json evals/reports/latest.json --report evals/reports
 
 lint: install
 	$(BIN)/ruff check .
