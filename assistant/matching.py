@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.negation import is_negated
+from assistant.negation import State, is_negated, state
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -175,19 +175,30 @@ def match_symptoms(
 def _clause_matches(
     clause: Clause, hits: Sequence[PhrasingHit]
 ) -> Iterator[tuple[PhrasingHit, bool]]:
-    """The symptoms one clause speaks for: its best match and near-ties, with polarity."""
+    """The symptoms one clause speaks for: its best match and near-ties, with polarity.
+
+    A clause and a phrasing agree when both deny or both affirm, and neither reports as
+    working what the other reports as failing ("the host client works" against "the
+    host client does not load"). A clause that disagrees is evidence against the
+    symptom when its own words carry the disagreement: a denial, or a report that
+    something works or fails where the phrasing says the opposite.
+    """
     denied = is_negated(clause.text)
+    clause_state = state(clause.text)
     per_symptom: dict[str, tuple[PhrasingHit, bool]] = {}
     for hit in sorted(hits, key=lambda h: -h.score):
         if hit.score < MATCH_THRESHOLD:
             break
-        agrees = is_negated(hit.phrasing) == denied
+        phrasing_denied = is_negated(hit.phrasing)
+        opposed = {clause_state, state(hit.phrasing)} == {State.FAILING, State.WORKING}
+        agrees = phrasing_denied == denied and not opposed
+        against = (denied and not phrasing_denied) or (opposed and phrasing_denied == denied)
         if hit.symptom in per_symptom and not (agrees and not per_symptom[hit.symptom][1]):
             continue
         if agrees:
             per_symptom[hit.symptom] = (hit, True)
-        elif denied and hit.symptom not in per_symptom:
-            per_symptom[hit.symptom] = (hit, False)  # a denial of an affirmative phrasing
+        elif against and hit.symptom not in per_symptom:
+            per_symptom[hit.symptom] = (hit, False)
     if not per_symptom:
         return
     top = max(h.score for h, _ in per_symptom.values())

@@ -12,8 +12,9 @@ one side turns the match into evidence against the symptom.
 from __future__ import annotations
 
 import re
+from enum import Enum
 
-__all__ = ["is_negated"]
+__all__ = ["State", "is_negated", "state"]
 
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
@@ -22,7 +23,8 @@ _FAILURE_STATES = re.compile(
     r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
     r"|no\s+(?:longer|response|connectivity|network|access|route|space)|not\s+only"
     r"|can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|won'?t"
-    r"|(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)\s+"
+    r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
+    r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
     r"(?:work|respond|load|start|come|connect|replicate|sync)\w*)",
     re.IGNORECASE,
 )
@@ -55,3 +57,47 @@ def is_negated(text: str) -> bool:
     True
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", text)))
+
+
+class State(Enum):
+    """Whether a clause reports something broken, something working, or neither."""
+
+    FAILING = "failing"
+    WORKING = "working"
+    NEUTRAL = "neutral"
+
+
+_FAILING = re.compile(
+    r"\b(?:fail\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
+    r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing"
+    r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*)\b",
+    re.IGNORECASE,
+)
+_WORKING = re.compile(
+    r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?|no\s+problems?"
+    r"|no\s+issues?|all\s+good|responsive|reachable|succeed\w*|successful\w*"
+    r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
+    r"|(?:able|managed)\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def state(text: str) -> State:
+    """Does ``text`` report a failure, a working thing, or neither (or both)?
+
+    >>> state("the host client does not work either").value
+    'failing'
+    >>> state("I can log in with the host client, no problem").value
+    'working'
+    >>> state("SSH to the host still works").value
+    'working'
+    >>> state("the backlog keeps growing").value
+    'neutral'
+    >>> state("ping works but SSH hangs").value
+    'neutral'
+    """
+    failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text))
+    working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text)))
+    if failing == working:
+        return State.NEUTRAL
+    return State.FAILING if failing else State.WORKING

@@ -56,6 +56,10 @@ class TestMatchSymptoms:
         (evidence,) = match_symptoms("widget beta does not fail", fake_embedder, index)
         assert (evidence.symptom, evidence.present) == ("beta-symptom", False)
 
+    def test_saying_it_works_is_evidence_against_a_failure(self, index, fake_embedder):
+        (evidence,) = match_symptoms("widget alpha works fine", fake_embedder, index)
+        assert (evidence.symptom, evidence.present) == ("alpha-symptom", False)
+
     def test_unrelated_words_give_no_evidence(self, index, fake_embedder):
         assert match_symptoms("lunch menu for friday please", fake_embedder, index) == []
 
