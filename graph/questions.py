@@ -73,7 +73,9 @@ def next_question(
     >>> add_cause(G, "a", 0.5); add_cause(G, "b", 0.5)
     >>> for c in "ab": add_effect(G, c, "both", 0.9)
     >>> add_effect(G, "a", "split", 0.9)
-    >>> next_question(G, []).symptom
+    >>> from graph.evidence import Origin, OriginKind
+    >>> down = Evidence("both", True, 1.0, Origin(OriginKind.ANSWER, "answer", "yes"))
+    >>> next_question(G, [down]).symptom
     'split'
     """
     evidence = list(evidence)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 import pytest
 
@@ -22,7 +24,10 @@ from graph import (
 )
 from kb.loader import load_kb
 
-PARAMS = InferenceParams(unknown_prior=0.2, leak=0.02, unknown_rate=0.05)
+# Plain Bayes (no tempering, silence not counted) keeps the worked examples readable.
+PARAMS = InferenceParams(
+    unknown_prior=0.2, leak=0.02, unknown_rate=0.05, evidence_weight=1.0, silence=1.0
+)
 ORIGIN = Origin(OriginKind.ANSWER, "answer", "yes")
 
 
@@ -75,6 +80,21 @@ class TestPosterior:
         assert post["a"] == pytest.approx(a / z)
         assert post[UNKNOWN] == pytest.approx(u / z)
 
+    def test_evidence_weight_tempers_every_likelihood(self, G):
+        params = dataclasses.replace(PARAMS, evidence_weight=2.0)
+        post = posterior(G, [yes("down"), no("night")], params)
+        a = 0.6 * (0.9 * 0.3) ** 2
+        b = 0.2 * (0.8 * 0.98) ** 2
+        u = 0.2 * (0.05 * 0.95) ** 2
+        assert post["b"] == pytest.approx(b / (a + b + u))
+
+    def test_silence_favours_unknown_when_nothing_was_recognised(self, G):
+        params = dataclasses.replace(PARAMS, silence=0.1)
+        post = posterior(G, [], params)
+        z = 0.6 * 0.1 + 0.2 * 0.1 + 0.2
+        assert post[UNKNOWN] == pytest.approx(0.2 / z)
+        assert posterior(G, [yes("down")], params) == posterior(G, [yes("down")], PARAMS)
+
     def test_strongest_observation_per_symptom_counts_once(self, G):
         once = posterior(G, [yes("down")], PARAMS)
         twice = posterior(G, [yes("down", 0.3), yes("down"), yes("down", 0.5)], PARAMS)
@@ -103,7 +123,7 @@ class TestRankCauses:
     def test_denial_flips_the_ranking(self, G):
         ranked = rank_causes(G, [yes("down"), no("night")], PARAMS)
         assert ranked[0].confidence == pytest.approx(0.162 / (0.162 + 0.1568 + 0.0095))
-        ranked = rank_causes(G, [yes("down"), no("night", 0.99)], InferenceParams(0.2, 0.02, 0.05))
+        ranked = rank_causes(G, [yes("down"), no("night", 0.99)], PARAMS)
         assert [e.symptom for e in ranked[0].contradicting] == ["night"]
 
 
