@@ -99,19 +99,36 @@ def _mask(message: str, spans: Sequence[tuple[int, int, int]]) -> str:
 
 
 def _parts(text: str, offset: int) -> list[Clause]:
-    """The and/comma-joined parts of a clause, when there are several of 3+ words."""
-    parts, pos = [], 0
+    """The and/comma-joined parts of a clause; a part under 3 words joins the one before
+    it ("the host client just spins and times out" stays whole), or after it when first.
+
+    >>> [p.text for p in _parts("it went down, and the host client spins and times out", 0)]
+    ['it went down', 'the host client spins and times out']
+    >>> _parts("ping, ssh and https", 0)
+    []
+    """
+    pieces, pos = [], 0
     for sep in [*_AND.finditer(text), None]:
         end = sep.start() if sep else len(text)
-        piece = text[pos:end].strip()
-        if piece:
-            start = offset + text.index(piece, pos)
-            parts.append(Clause(piece, start, start + len(piece)))
+        if text[pos:end].strip():
+            pieces.append([pos, end])
         if sep:
             pos = sep.end()
-    if len(parts) < 2 or any(len(p.text.split()) < 3 for p in parts):
-        return []
-    return parts
+    merged: list[list[int]] = []
+    for piece in pieces:
+        short = len(text[piece[0] : piece[1]].split()) < 3
+        if merged and (short or len(text[merged[-1][0] : merged[-1][1]].split()) < 3):
+            merged[-1][1] = piece[1]
+        else:
+            merged.append(piece)
+    parts = []
+    for start, end in merged:
+        piece = text[start:end].strip()
+        if len(piece.split()) < 3:
+            return []
+        begin = offset + text.index(piece, start)
+        parts.append(Clause(piece, begin, begin + len(piece)))
+    return parts if len(parts) >= 2 else []
 
 
 class PhrasingSearch(Protocol):

@@ -22,6 +22,7 @@ _FAILURE_STATES = re.compile(
     r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"
     r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
     r"|no\s+(?:longer|response|connectivity|network|access|route|space)|not\s+only"
+    r"|(?:not|\w+n'?t)\s+(?:compatible|supported)"
     r"|can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|won'?t"
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
     r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
@@ -55,6 +56,8 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated("we dont see errors")
     True
+    >>> is_negated("the source and target operating systems aren't compatible")
+    False
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", text)))
 
