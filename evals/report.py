@@ -92,7 +92,14 @@ def _threshold_lines(run: EvalRun) -> list[str]:
 
 def _by_tag_table(run: EvalRun) -> list[str]:
     tags = sorted({t for c in run.cases for t in c.tags})
-    headers = ["tag", "cases", *(f"{s.name} AC@1" for s in run.systems), "sherlog false answers"]
+    headers = [
+        "tag",
+        "cases",
+        *(f"{s.name} AC@1" for s in run.systems),
+        "sherlog AC@3",
+        "sherlog false answers",
+        "sherlog ECE",
+    ]
     rows = []
     for tag in tags:
         ids = [c.id for c in run.cases if tag in c.tags]
@@ -102,7 +109,9 @@ def _by_tag_table(run: EvalRun) -> list[str]:
                 tag,
                 str(len(ids)),
                 *(_show(s["ac@1"]) for s in summaries),
+                _show(summaries[0]["ac@3"]),
                 _show(summaries[0]["false_answer_rate"]),
+                _show(summaries[0]["ece"]),
             ]
         )
     return _table(headers, rows)
@@ -141,7 +150,12 @@ def render_markdown(run: EvalRun, command: str, kb_line: str, figure: str | None
     for split, ids in splits.items():
         out += ["", f"## {_title(split, ids).capitalize()}", "", *_split_table(run, ids)]
     out += ["", "## Baseline thresholds", "", *(f"- {line}" for line in _threshold_lines(run))]
-    out += ["", "## By tag (all cases)", "", *_by_tag_table(run)]
+    out += [
+        "",
+        "## By tag (all cases; every metric per tag is in the --json summary)",
+        "",
+        *_by_tag_table(run),
+    ]
     for split, ids in splits.items():
         if split != "all":
             out += ["", f"## Sherlog's misses on the {split} split", "", *_misses(run, ids)]
