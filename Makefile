@@ -24,6 +24,7 @@ run: install
 
 test: install
 	$(BIN)/sherlog kb validate
+	$(BIN)/sherlog kb lint
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -15,7 +15,17 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.errors import KBError, Problem
-from kb.model import Article, ArticleKind, Cause, Effect, Fix, KnowledgeBase, Step, Symptom
+from kb.model import (
+    Article,
+    ArticleKind,
+    Cause,
+    Effect,
+    Fix,
+    KnowledgeBase,
+    Step,
+    Symptom,
+    Waiver,
+)
 from kb.passages import html_sections, markdown_sections, slugify, text_sections
 from kb.patterns import pattern_problem
 from kb.schema import FrontMatter
@@ -182,6 +192,7 @@ def _graph_article(
         sections=tuple(sections),
         products=tuple(spec.products),
         sources=tuple(spec.sources),
+        waivers=tuple(Waiver(w.code, w.subject, w.reason) for w in spec.lint_waivers),
         symptoms=tuple(
             Symptom(
                 id=s.id,

@@ -21,6 +21,7 @@ __all__ = [
     "Section",
     "Step",
     "Symptom",
+    "Waiver",
 ]
 
 
@@ -94,6 +95,15 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A ``kb lint`` warning the article's author has looked at and justified."""
+
+    code: str
+    subject: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Article:
     """One file of the knowledge base."""
 
@@ -108,6 +118,7 @@ class Article:
     symptoms: tuple[Symptom, ...] = ()
     causes: tuple[Cause, ...] = ()
     fixes: tuple[Fix, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
 
     def section(self, anchor: str) -> Section | None:
         """Return the section with this anchor, or None."""

@@ -60,6 +60,12 @@ class FixSpec(_Strict):
     steps: Annotated[list[StepSpec], Field(min_length=1)]
 
 
+class WaiverSpec(_Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z]+(-[a-z]+)*$")]
+    subject: Text
+    reason: Text
+
+
 class FrontMatter(_Strict):
     id: Id
     title: Text
@@ -68,3 +74,4 @@ class FrontMatter(_Strict):
     symptoms: list[SymptomSpec] = []
     causes: list[CauseSpec] = []
     fixes: list[FixSpec] = []
+    lint_waivers: list[WaiverSpec] = []

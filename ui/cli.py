@@ -13,6 +13,8 @@ from assistant.settings import Settings
 
 __all__ = ["main"]
 
+REPO = Path(__file__).resolve().parents[1]  # for the default lint corpus in a checkout
+
 DEMO_QUESTION = (
     "Since this morning vCenter shows one of our ESXi hosts as not responding. "
     "The VMs on it are still running and I can SSH to the host, but the Host Client "
@@ -125,6 +127,45 @@ def validate(kb_dir: Path | None) -> None:
         f"{settings.kb_dir}: {len(kb.articles)} articles, {len(kb.causes)} causes, "
         f"{len(kb.symptoms)} symptoms, {len(kb.fixes)} fixes: OK"
     )
+
+
+@kb_group.command()
+@click.argument("kb_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="YAML files or folders of test lines for the pattern check (repeatable); "
+    "default: this repository's evals/cases and tests/data/log_lines.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when an unjustified warning remains.")
+def lint(kb_dir: Path | None, corpus: tuple[Path, ...], strict: bool) -> None:
+    """Report graph-quality warnings: see kb/lint.py for the list."""
+    from kb.embedding import MiniLMEmbedder
+    from kb.lint import corpus_texts, lint_kb
+    from kb.loader import load_kb
+
+    settings = _settings(kb_dir)
+    try:
+        kb = load_kb(settings.kb_dir)
+    except SherlogError as err:
+        raise UserError(str(err)) from err
+    paths = list(corpus) or [REPO / "evals" / "cases", REPO / "tests" / "data" / "log_lines"]
+    paths = [p for p in paths if p.exists()]
+    if not paths:
+        _progress("no test corpus found: the pattern-never-matched check is skipped")
+    warnings = lint_kb(kb, MiniLMEmbedder(), corpus_texts(paths) if paths else None)
+    open_ = [w for w in warnings if w.waived is None]
+    for warning in warnings:
+        suffix = f"  [justified: {warning.waived}]" if warning.waived else ""
+        click.echo(f"{warning}{suffix}", err=True)
+    click.echo(
+        f"{settings.kb_dir}: {len(open_)} warning(s), "
+        f"{len(warnings) - len(open_)} justified in their articles"
+    )
+    if strict and open_:
+        sys.exit(1)
 
 
 @cli.command(name="eval")
