@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evals.metrics import Ranked
-from kb.model import ArticleKind, KnowledgeBase
+from kb.model import KnowledgeBase
 
 __all__ = [
     "BM25Baseline",
@@ -113,7 +113,7 @@ class DenseBaseline:
     def __init__(self, kb: KnowledgeBase, index) -> None:
         self._owners = passage_causes(kb)
         self._store = index.passage_store()
-        self._k = sum(len(a.sections) for a in kb.articles if a.kind is ArticleKind.GRAPH) or 1
+        self._k = sum(len(a.sections) for a in kb.articles) or 1  # rank every passage
 
     def rank(self, text: str) -> tuple[Ranked, ...]:
         # Chroma returns cosine distances (the collections are cosine-space); the score is

@@ -176,7 +176,8 @@ def reliability_figure(run: EvalRun, path: Path) -> None:
     )
     top.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
     for split, ids in run.splits().items():
-        chosen = [r for r in run.sherlog.results if r.id in set(ids) and r.confidence is not None]
+        wanted = set(ids)
+        chosen = [r for r in run.sherlog.results if r.id in wanted and r.confidence is not None]
         bins = reliability_bins([r.confidence for r in chosen], [r.correct for r in chosen])
         points = [(mean, acc) for n, mean, acc in bins if n]
         if points:

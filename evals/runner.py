@@ -22,9 +22,9 @@ from evals.metrics import CaseResult, CitationRef, Ranked, summarize, summarize_
 __all__ = ["SPLITS", "EvalRun", "SystemRun", "run_baseline", "run_eval", "run_sherlog"]
 
 SPLITS = ("dev", "test")
-# Thresholds used when a run holds no dev case to choose them on: the values last chosen
-# on the project's dev split (see evals/reports/latest.md for when).
-DEFAULT_THRESHOLDS = {"bm25": 0.0, "dense": 0.0}
+# Thresholds used when a run holds no dev case to choose them on: the values chosen on
+# the project's dev split for evals/reports/latest.md (2026-11-23).
+DEFAULT_THRESHOLDS = {"bm25": 5.292, "dense": 0.533}
 
 Progress = Callable[[str], None]
 
@@ -213,9 +213,11 @@ def _tuned(name: str, results: list[CaseResult], tune_tag: str) -> SystemRun:
         (r.ranked[0].confidence if r.ranked else None, r.in_kb, r.prediction in r.accepted)
         for r in dev
     ]
-    choice = choose_threshold(outcomes, chosen_on=f"{len(dev)} cases tagged {tune_tag!r}")
-    if not dev:
-        choice = ThresholdChoice(DEFAULT_THRESHOLDS[name], 0, 0, "default (no dev cases)")
+    choice = choose_threshold(
+        outcomes,
+        chosen_on=f"{len(dev)} cases tagged {tune_tag!r}",
+        default=DEFAULT_THRESHOLDS[name],
+    )
     return SystemRun(name, _with_threshold(results, choice.threshold), False, choice)
 
 

@@ -28,6 +28,7 @@ An article can justify a warning it keeps, in its front matter::
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -89,14 +90,10 @@ def _path(kb: KnowledgeBase, article_id: str) -> str:
 
 
 def _waive(kb: KnowledgeBase, warning: LintWarning) -> LintWarning:
-    for article in kb.articles:
-        if str(article.path) != warning.path:
-            continue
-        for waiver in article.waivers:
-            if waiver.code == warning.code and waiver.subject == warning.subject:
-                return LintWarning(
-                    warning.code, warning.path, warning.subject, warning.message, waiver.reason
-                )
+    article = next((a for a in kb.articles if str(a.path) == warning.path), None)
+    for waiver in article.waivers if article else ():
+        if (waiver.code, waiver.subject) == (warning.code, warning.subject):
+            return dataclasses.replace(warning, waived=waiver.reason)
     return warning
 
 
