@@ -16,6 +16,8 @@ symptom-without-question   a symptom Sherlog can never ask about: no cause produ
                            or its question is not a question
 pattern-never-matched      a log pattern that matched no line of the test corpus, so
                            nothing shows it fires on what the product really prints
+cause-without-area         a cause that does not say which area (``kb.model.AREAS``) it
+                           belongs to, so coverage per area cannot be counted
 =========================  ===============================================================
 
 An article can justify a warning it keeps, in its front matter::
@@ -38,7 +40,7 @@ from typing import Any
 import yaml
 
 from kb.embedding import Embedder
-from kb.model import KnowledgeBase
+from kb.model import AREAS, KnowledgeBase
 from kb.patterns import PatternSet
 
 __all__ = ["NEAR_DUPLICATE", "LintWarning", "corpus_texts", "lint_kb"]
@@ -76,6 +78,7 @@ def lint_kb(
     """
     warnings = [
         *_fixes(kb),
+        *_areas(kb),
         *_inseparable(kb),
         *_unaskable(kb),
         *(_near_duplicates(kb, embedder, near_duplicate) if embedder else ()),
@@ -95,6 +98,17 @@ def _waive(kb: KnowledgeBase, warning: LintWarning) -> LintWarning:
         if (waiver.code, waiver.subject) == (warning.code, warning.subject):
             return dataclasses.replace(warning, waived=waiver.reason)
     return warning
+
+
+def _areas(kb: KnowledgeBase) -> Iterable[LintWarning]:
+    for cause in kb.causes.values():
+        if cause.area is None:
+            yield LintWarning(
+                "cause-without-area",
+                _path(kb, cause.article),
+                cause.id,
+                f"cause {cause.id!r} has no area; add one of: {', '.join(AREAS)}",
+            )
 
 
 def _fixes(kb: KnowledgeBase) -> Iterable[LintWarning]:

@@ -213,6 +213,7 @@ def _graph_article(
                 effects=tuple(Effect(e.symptom, e.p) for e in c.effects),
                 fixes=tuple(c.fixes),
                 cite=_split_cite(c.cite, spec.id) if c.cite else None,
+                area=c.area,
             )
             for c in spec.causes
         ),

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 __all__ = [
+    "AREAS",
     "Article",
     "ArticleKind",
     "Cause",
@@ -23,6 +24,18 @@ __all__ = [
     "Symptom",
     "Waiver",
 ]
+
+
+AREAS: dict[str, str] = {  # the areas a cause belongs to: id -> what it covers
+    "vsphere-hosts": "vSphere hosts and vCenter",
+    "vsphere-networking": "vSphere networking",
+    "vsphere-storage": "vSphere storage",
+    "nsx-load-balancing": "NSX and load balancers",
+    "physical-networking": "physical networking",
+    "windows-ad": "Windows Server and Active Directory",
+    "linux": "Linux hosts",
+    "databases": "databases",
+}
 
 
 class ArticleKind(Enum):
@@ -73,6 +86,7 @@ class Cause:
     effects: tuple[Effect, ...]
     fixes: tuple[str, ...]
     cite: tuple[str, str] | None = None  # (article, anchor) of the section explaining it
+    area: str | None = None  # one of AREAS
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from kb.model import AREAS
 
 __all__ = ["CITE_RE", "ID_RE", "CauseSpec", "FixSpec", "FrontMatter", "StepSpec", "SymptomSpec"]
 
@@ -21,6 +23,7 @@ def _probability(value: float) -> float:
 Id = Annotated[str, StringConstraints(pattern=ID_RE)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Probability = Annotated[float, AfterValidator(_probability)]
+Area = Literal[tuple(AREAS)]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -47,6 +50,7 @@ class CauseSpec(_Strict):
     effects: Annotated[list[EffectSpec], Field(min_length=1)]
     fixes: Annotated[list[Id], Field(min_length=1)]
     cite: Annotated[str, StringConstraints(pattern=CITE_RE)] | None = None
+    area: Area | None = None
 
 
 class StepSpec(_Strict):

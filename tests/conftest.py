@@ -75,6 +75,7 @@ causes:
   - id: {id}-cause
     title: Cause of {id}
     prior: 0.1
+    area: linux
     effects:
       - {{symptom: {id}-symptom, p: 0.9}}
     fixes: [{id}-fix]

@@ -57,6 +57,13 @@ class TestLint:
         assert codes(warnings, waived=True) == [("pattern-never-matched", "WIDGET-BETA-FAIL")]
         assert warnings[0].waived == "rare"
 
+    def test_cause_without_an_area(self, kb_dir):
+        body = ARTICLE.format(id="beta", title="Widget beta", upper="BETA")
+        write_article(kb_dir, "beta", body.replace("    area: linux\n", ""))
+        warnings = lint_kb(load_kb(kb_dir), corpus=["WIDGET-ALPHA-FAIL", "WIDGET-BETA-FAIL"])
+        assert codes(warnings) == [("cause-without-area", "beta-cause")]
+        assert "vsphere-hosts" in warnings[0].message
+
     def test_corpus_reads_every_string_of_yaml_files(self, tmp_path):
         (tmp_path / "c.yaml").write_text('cases:\n- turns: [{message: "a\\nb"}]\n  x: [c, 1]\n')
         assert list(corpus_texts([tmp_path, tmp_path / "missing.yaml"])) == [

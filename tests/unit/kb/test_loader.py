@@ -60,8 +60,14 @@ class TestProblems:
         problems = _problems(kb_dir)
         assert any("gamma.md:14: causes[0].prior: must be in (0, 1], got 0" in p for p in problems)
         assert any(
-            "gamma.md:16: causes[0].effects[0].p: must be in (0, 1], got 1.7" in p for p in problems
+            "gamma.md:17: causes[0].effects[0].p: must be in (0, 1], got 1.7" in p for p in problems
         )
+
+    def test_unknown_area_lists_the_areas(self, kb_dir):
+        write_article(kb_dir, "gamma", _article(**{"area: linux": "area: mainframes"}))
+        (problem,) = _problems(kb_dir)
+        assert "gamma.md:15: causes[0].area:" in problem
+        assert "'vsphere-hosts'" in problem and "got 'mainframes'" in problem
 
     def test_malformed_yaml_names_the_line(self, kb_dir):
         write_article(kb_dir, "gamma", _article(**{"title: Widget gamma": "title: [unclosed"}))
@@ -119,7 +125,7 @@ class TestProblems:
         write_article(kb_dir, "gamma", _article(**{'cite: "#fix"': 'cite: "#nowhere"'}))
         (problem,) = _problems(kb_dir)
         assert "fixes[0].steps[0].cite: no section with anchor 'nowhere'" in problem
-        assert "gamma.md:21:" in problem
+        assert "gamma.md:22:" in problem
 
     def test_cite_into_another_article(self, kb_dir):
         write_article(kb_dir, "gamma", _article(**{'cite: "#fix"': 'cite: "alpha#fix"'}))
@@ -136,7 +142,7 @@ class TestProblems:
         assert kb.causes["gamma-cause"].cite == ("gamma", "symptoms")
         write_article(kb_dir, "gamma", _article(**{"fixes: [gamma-fix]": explained + '"#nowhere"'}))
         (problem,) = _problems(kb_dir)
-        assert "gamma.md:18: causes[0].cite: no section with anchor 'nowhere'" in problem
+        assert "gamma.md:19: causes[0].cite: no section with anchor 'nowhere'" in problem
 
     @pytest.mark.parametrize(
         ("pattern", "reason"),
