@@ -1,0 +1,62 @@
+"""The shipped KB's log patterns against real-format lines in tests/data/log_lines.
+
+Each YAML file maps a symptom id to lines its patterns must recognise (every pattern of
+the symptom must match at least one of them), and ``_must_not_match`` to look-alike lines
+that no pattern in the whole KB may match. The same files feed `sherlog kb lint`'s
+pattern-never-matched check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import re2
+import yaml
+
+from assistant.logscan import compile_patterns
+from kb.loader import load_kb
+
+REPO = Path(__file__).resolve().parents[3]
+LINES = REPO / "tests" / "data" / "log_lines"
+KB = load_kb(REPO / "kb" / "articles")
+PATTERNS = compile_patterns(KB)
+
+
+def _entries() -> list[tuple[str, str, list[str]]]:
+    entries = []
+    for path in sorted(LINES.glob("*.yaml")):
+        for key, lines in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            entries.append((path.name, key, lines))
+    return entries
+
+
+ENTRIES = _entries()
+SYMPTOM_ENTRIES = [e for e in ENTRIES if e[1] != "_must_not_match"]
+NEGATIVE_LINES = [
+    (file, line) for file, key, lines in ENTRIES if key == "_must_not_match" for line in lines
+]
+
+
+def test_every_patterned_symptom_has_lines():
+    covered = {key for _, key, _ in SYMPTOM_ENTRIES}
+    missing = sorted(s.id for s in KB.symptoms.values() if s.patterns and s.id not in covered)
+    assert not missing, f"symptoms with patterns but no lines in {LINES}: {missing}"
+
+
+@pytest.mark.parametrize(("file", "symptom", "lines"), SYMPTOM_ENTRIES, ids=lambda v: str(v)[:40])
+def test_lines_match_their_symptom(file, symptom, lines):
+    assert symptom in KB.symptoms, f"{file}: {symptom!r} is not a symptom of the KB"
+    assert lines, f"{file}: {symptom}: no lines"
+    for line in lines:
+        assert symptom in PATTERNS.match(line), f"{file}: {symptom}: no pattern matches {line!r}"
+    for pattern in KB.symptoms[symptom].patterns:
+        compiled = re2.compile(pattern)
+        assert any(compiled.search(line) for line in lines), (
+            f"{file}: {symptom}: pattern {pattern!r} matches none of its lines"
+        )
+
+
+@pytest.mark.parametrize(("file", "line"), NEGATIVE_LINES, ids=lambda v: str(v)[:40])
+def test_look_alike_lines_match_nothing(file, line):
+    assert PATTERNS.match(line) == [], f"{file}: {line!r} matched {PATTERNS.match(line)}"
