@@ -73,15 +73,23 @@ class State(Enum):
 _FAILING = re.compile(
     r"\b(?:fail\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing"
-    r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*)\b",
+    r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
+    r"|red|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
+    r"|fill(?:s|ed|ing)\s+up)\b|\b100\s?%",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?|no\s+problems?"
     r"|no\s+issues?|all\s+good|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
-    r"|(?:able|managed)\s+to)\b",
+    r"|(?:able|managed)\s+to|green|instant(?:ly)?|fast|tiny|\d+\s?%\s+free|plenty\s+of)\b",
     re.IGNORECASE,
+)
+
+
+# "0 fails", "zero errors": a count of none reports that the thing works
+_NONE_SEEN = re.compile(
+    r"\b(?:0|zero)\s+(?:fail\w*|errors?|drop\w*|resets?|crash\w*|timeouts?)\b", re.IGNORECASE
 )
 
 
@@ -98,7 +106,14 @@ def state(text: str) -> State:
     'neutral'
     >>> state("ping works but SSH hangs").value
     'neutral'
+    >>> state("pool members are all green").value, state("all pool members are red").value
+    ('working', 'failing')
+    >>> state("repadmin /replsummary shows 0 fails").value
+    'working'
+    >>> state("df -h says 60% free").value, state("the disk is 100% used").value
+    ('working', 'failing')
     """
+    text = _NONE_SEEN.sub(" fine ", text)
     failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text))
     working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text)))
     if failing == working:
