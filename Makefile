@@ -24,7 +24,7 @@ run: install
 
 test: install
 	$(BIN)/sherlog kb validate
-	$(BIN)/sherlog kb lint
+	$(BIN)/sherlog kb lint --strict
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
