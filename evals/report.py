@@ -90,8 +90,10 @@ def _threshold_lines(run: EvalRun) -> list[str]:
     return lines
 
 
-def _by_tag_table(run: EvalRun) -> list[str]:
-    tags = sorted({t for c in run.cases for t in c.tags})
+def _by_tag_table(run: EvalRun, ids: Sequence[str]) -> list[str]:
+    wanted = set(ids)
+    cases = [c for c in run.cases if c.id in wanted]
+    tags = sorted({t for c in cases for t in c.tags} - set(run.splits()))
     headers = [
         "tag",
         "cases",
@@ -102,12 +104,12 @@ def _by_tag_table(run: EvalRun) -> list[str]:
     ]
     rows = []
     for tag in tags:
-        ids = [c.id for c in run.cases if tag in c.tags]
-        summaries = [run.summarize(s, ids) for s in run.systems]
+        tagged = [c.id for c in cases if tag in c.tags]
+        summaries = [run.summarize(s, tagged) for s in run.systems]
         rows.append(
             [
                 tag,
-                str(len(ids)),
+                str(len(tagged)),
                 *(_show(s["ac@1"]) for s in summaries),
                 _show(summaries[0]["ac@3"]),
                 _show(summaries[0]["false_answer_rate"]),
@@ -150,12 +152,13 @@ def render_markdown(run: EvalRun, command: str, kb_line: str, figure: str | None
     for split, ids in splits.items():
         out += ["", f"## {_title(split, ids).capitalize()}", "", *_split_table(run, ids)]
     out += ["", "## Baseline thresholds", "", *(f"- {line}" for line in _threshold_lines(run))]
-    out += [
-        "",
-        "## By tag (all cases; every metric per tag is in the --json summary)",
-        "",
-        *_by_tag_table(run),
-    ]
+    for split, ids in splits.items():
+        out += [
+            "",
+            f"## By tag, {_title(split, ids)} (every metric per tag is in the --json summary)",
+            "",
+            *_by_tag_table(run, ids),
+        ]
     for split, ids in splits.items():
         if split != "all":
             out += ["", f"## Sherlog's misses on the {split} split", "", *_misses(run, ids)]

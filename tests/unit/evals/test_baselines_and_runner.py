@@ -188,6 +188,9 @@ class TestRunEval:
         assert "1 case(s) raised an error" in terminal
         markdown = render_markdown(run, "sherlog eval cases", "KB: small.", "r.png")
         assert "## Test split (3 cases)" in markdown and "too-long" in markdown
+        by_test_tag = markdown.split("## By tag, test split (3 cases)")[1].split("##")[0]
+        assert "| oos " in by_test_tag and "logs" not in by_test_tag
+        assert "| test " not in by_test_tag
         written = write_report(run, tmp_path / "report", "sherlog eval cases", "KB: small.")
         assert written.read_text().startswith("# Sherlog evaluation report")
         assert (tmp_path / "report" / "reliability.png").read_bytes()[:4] == b"\x89PNG"
