@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -127,6 +128,8 @@ def validate(kb_dir: Path | None) -> None:
         f"{settings.kb_dir}: {len(kb.articles)} articles, {len(kb.causes)} causes, "
         f"{len(kb.symptoms)} symptoms, {len(kb.fixes)} fixes: OK"
     )
+    areas = Counter(c.area or "(no area)" for c in kb.causes.values())
+    click.echo("causes per area: " + ", ".join(f"{a} {n}" for a, n in sorted(areas.items())))
 
 
 @kb_group.command()
@@ -220,9 +223,10 @@ def eval_command(
         command = "sherlog eval " + " ".join(
             [*map(str, paths), *(["--tags", tags] if wanted else [])]
         )
+        areas = {c.area for c in kb.causes.values()} - {None}
         kb_line = (
-            f"KB: {len(kb.articles)} articles, {len(kb.causes)} causes, "
-            f"{len(kb.symptoms)} symptoms."
+            f"KB: {len(kb.articles)} articles, {len(kb.causes)} causes in {len(areas)} "
+            f"areas, {len(kb.symptoms)} symptoms."
         )
         written = write_report(run, report_dir, command, kb_line)
         _progress(f"report written to {written}")

@@ -51,6 +51,7 @@ class TestValidate:
         result = run("kb", "validate", str(kb_dir))
         assert result.exit_code == 0
         assert "2 articles, 2 causes, 2 symptoms, 2 fixes: OK" in result.output
+        assert "causes per area: linux 2" in result.output
 
     def test_prints_every_problem_and_fails(self, kb_dir):
         write_article(kb_dir, "gamma", "---\nid: Gamma\ntitle: x\nsources: []\n---\n")
