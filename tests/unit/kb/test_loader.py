@@ -6,7 +6,7 @@ import pytest
 
 from assistant.errors import KBError
 from kb.loader import check_kb, load_kb
-from kb.model import ArticleKind
+from kb.model import AREAS, ArticleKind
 from tests.conftest import ARTICLE, write_article
 
 
@@ -36,7 +36,29 @@ class TestValidKB:
         from assistant.settings import DEFAULT_KB
 
         kb = load_kb(DEFAULT_KB)
-        assert len(kb.causes) >= 13
+        assert len(kb.causes) >= 45
+        assert {c.area for c in kb.causes.values()} == set(AREAS)
+        required = [
+            "esxi-netgpheap-depletion",
+            "mtu-mismatch",
+            "duplex-mismatch",
+            "duplicate-ip-address",
+            "stp-loop-mac-flapping",
+            "esxi-iphash-without-etherchannel",
+            "beacon-probing-with-etherchannel",
+            "dns-resolution-failure",
+            "kerberos-clock-skew",
+            "tls-certificate-expired",
+            "disk-full",
+            "inode-exhaustion",
+            "linux-oom-killer",
+            "ssh-brute-force",
+            "esxi-storage-apd",
+            "esxi-storage-pdl",
+            "vm-snapshot-consolidation-needed",
+            "ad-replication-tombstone",
+        ]
+        assert set(required) <= set(kb.causes)
 
     def test_raw_articles_are_passages_only(self, kb_dir):
         (kb_dir / "runbook.txt").write_text("First paragraph.\n\nSecond paragraph.\n")
