@@ -35,6 +35,10 @@ _DENIALS = re.compile(
 )
 
 
+# a quoted product message ("Ghosting is not enabled") is what the user saw, not a denial
+_QUOTED = re.compile(r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`')
+
+
 def is_negated(text: str) -> bool:
     """True when ``text`` denies or rules out what it talks about.
 
@@ -58,8 +62,10 @@ def is_negated(text: str) -> bool:
     True
     >>> is_negated("the source and target operating systems aren't compatible")
     False
+    >>> is_negated('the DFSR debug log says "Ghosting is not enabled"')
+    False
     """
-    return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", text)))
+    return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _QUOTED.sub(" ", text))))
 
 
 class State(Enum):
@@ -82,7 +88,8 @@ _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?|no\s+problems?"
     r"|no\s+issues?|all\s+good|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
-    r"|(?:able|managed)\s+to|green|instant(?:ly)?|fast|tiny|\d+\s?%\s+free|plenty\s+of)\b",
+    r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
+    r"|\d+\s?%\s+free|plenty\s+of)\b",
     re.IGNORECASE,
 )
 
@@ -108,6 +115,8 @@ def state(text: str) -> State:
     'neutral'
     >>> state("pool members are all green").value, state("all pool members are red").value
     ('working', 'failing')
+    >>> state("the VS uses the System-TCP-Fast-Path profile").value
+    'neutral'
     >>> state("repadmin /replsummary shows 0 fails").value
     'working'
     >>> state("df -h says 60% free").value, state("the disk is 100% used").value
