@@ -26,7 +26,9 @@ _FAILURE_STATES = re.compile(
     r"|can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|won'?t"
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
     r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
-    r"(?:work|respond|load|start|come|connect|replicate|sync)\w*)",
+    r"(?:work|respond|load|start|come|connect|replicate|sync|reply|answer|ping|resolve"
+    r"|boot|mount|register|authenticat|log\s*(?:in|on))\w*"
+    r"|no\s+more\s+(?:space|inodes|memory|connections|slots))",
     re.IGNORECASE,
 )
 _DENIALS = re.compile(
@@ -62,6 +64,8 @@ def is_negated(text: str) -> bool:
     True
     >>> is_negated("the source and target operating systems aren't compatible")
     False
+    >>> is_negated("vmk0 doesn't reply to ping"), is_negated("there is no more space on /var")
+    (False, False)
     >>> is_negated('the DFSR debug log says "Ghosting is not enabled"')
     False
     """
