@@ -21,7 +21,8 @@ _FAILURE_STATES = re.compile(
     r"\b(?:not\s+(?:responding|reachable|working|connected|starting|running|coming\s+up|loading)"
     r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"
     r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
-    r"|no\s+(?:longer|response|connectivity|network|access|route|space)|not\s+only"
+    r"|no\s+(?:longer|response|repl(?:y|ies)|answer|connectivity|network|access|route|space)"
+    r"|not\s+only"
     r"|(?:not|\w+n'?t)\s+(?:compatible|supported)"
     r"|can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|won'?t"
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
@@ -38,7 +39,11 @@ _DENIALS = re.compile(
 
 
 # a quoted product message ("Ghosting is not enabled") is what the user saw, not a denial
-_QUOTED = re.compile(r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`')
+# (and "don't fragment" is the name of the DF bit)
+_QUOTED = re.compile(
+    r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b',
+    re.IGNORECASE,
+)
 
 
 def is_negated(text: str) -> bool:
@@ -66,6 +71,10 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated("vmk0 doesn't reply to ping"), is_negated("there is no more space on /var")
     (False, False)
+    >>> is_negated("vmkping with don't fragment set and 8972 bytes gets no reply")
+    False
+    >>> is_negated("vmkping with the don't fragment bit fails at 8972 bytes")
+    False
     >>> is_negated('the DFSR debug log says "Ghosting is not enabled"')
     False
     """
