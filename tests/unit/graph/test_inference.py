@@ -24,9 +24,15 @@ from graph import (
 )
 from kb.loader import load_kb
 
-# Plain Bayes (no tempering, silence not counted) keeps the worked examples readable.
+# Plain Bayes (no tempering, silence not counted, a flat P(s | unknown)) keeps the worked
+# examples readable.
 PARAMS = InferenceParams(
-    unknown_prior=0.2, leak=0.02, unknown_rate=0.05, evidence_weight=1.0, silence=1.0
+    unknown_prior=0.2,
+    leak=0.02,
+    unknown_rate=0.05,
+    evidence_weight=1.0,
+    silence=1.0,
+    generic_exponent=0.0,
 )
 ORIGIN = Origin(OriginKind.ANSWER, "answer", "yes")
 
@@ -67,6 +73,15 @@ class TestPosterior:
         a = 0.6 * 0.9 * (1 - 0.7)  # 0.162
         b = 0.2 * 0.8 * (1 - 0.02)  # 0.1568
         u = 0.2 * 0.05 * (1 - 0.05)  # 0.0095
+        z = a + b + u
+        assert post == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: u / z})
+
+    def test_a_symptom_many_causes_share_is_likelier_under_unknown(self, G):
+        params = dataclasses.replace(PARAMS, generic_exponent=1.0)
+        post = posterior(G, [yes("down"), no("night")], params)
+        a = 0.6 * 0.9 * (1 - 0.7)
+        b = 0.2 * 0.8 * (1 - 0.02)
+        u = 0.2 * (0.05 * 2) * (1 - 0.05)  # 'down' has two causes; 'night' one
         z = a + b + u
         assert post == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: u / z})
 
