@@ -36,6 +36,7 @@ __all__ = [
     "Clause",
     "PhrasingSearch",
     "clauses",
+    "is_request",
     "match_symptoms",
 ]
 
@@ -83,6 +84,26 @@ def clauses(message: str) -> list[Clause]:
         if sep:
             pos = sep.end()
     return found[:MAX_CLAUSES]
+
+
+_REQUEST = re.compile(
+    r"^(?:what|which|how|should|shall|could|can|would|will|where|who|any|anyone|anybody"
+    r"|is|are|do|does|did)\b.*\?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def is_request(text: str) -> bool:
+    """Is this clause a question put to Sherlog rather than something the user saw?
+
+    A "why" question keeps its observation ("why does the backlog keep growing?").
+
+    >>> is_request("what service should i restart?"), is_request("any ideas?")
+    (True, True)
+    >>> is_request("why does vMotion fail at 21%?"), is_request("the host is down?")
+    (False, False)
+    """
+    return bool(_REQUEST.match(text.strip()))
 
 
 def _mask(message: str, spans: Sequence[tuple[int, int, int]]) -> str:
@@ -165,7 +186,7 @@ def match_symptoms(
     """
     if masked:
         message = _mask(message, masked)
-    pieces = clauses(message)
+    pieces = [c for c in clauses(message) if not is_request(c.text)]
     if not pieces:
         return []
     vectors = embedder.embed_documents([c.text for c in pieces])

@@ -66,3 +66,8 @@ class TestMatchSymptoms:
     def test_masked_log_spans_are_not_read_as_prose(self, index, fake_embedder):
         message = "widget alpha fails"
         assert match_symptoms(message, fake_embedder, index, masked=[(1, 0, len(message))]) == []
+
+    def test_a_question_to_sherlog_is_not_an_observation(self, index, fake_embedder):
+        assert match_symptoms("should widget alpha fail?", fake_embedder, index) == []
+        (evidence,) = match_symptoms("why does widget alpha fail?", fake_embedder, index)
+        assert (evidence.symptom, evidence.present) == ("alpha-symptom", True)
