@@ -93,7 +93,7 @@ _FAILING = re.compile(
     r"\b(?:fail\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
-    r"|red|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
+    r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
     r"|fill(?:s|ed|ing)\s+up)\b|\b100\s?%",
     re.IGNORECASE,
 )
@@ -130,6 +130,8 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("the VS uses the System-TCP-Fast-Path profile").value
     'neutral'
+    >>> state("the Red Hat 8 VM works").value
+    'working'
     >>> state("repadmin /replsummary shows 0 fails").value
     'working'
     >>> state("df -h says 60% free").value, state("the disk is 100% used").value
