@@ -91,18 +91,22 @@ def clauses(message: str) -> list[Clause]:
 
 _REQUEST = re.compile(
     r"^(?:what|which|how|should|shall|could|can|would|will|where|who|any|anyone|anybody"
-    r"|is|are|do|does|did)\b.*\?\s*$",
+    r"|is|are|do|does|did)\b.*\?\s*$"
+    r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
+    r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def is_request(text: str) -> bool:
-    """Is this clause a question put to Sherlog rather than something the user saw?
+    """Is this clause a question put to Sherlog, or a guess, rather than something seen?
 
     A "why" question keeps its observation ("why does the backlog keep growing?").
 
     >>> is_request("what service should i restart?"), is_request("any ideas?")
     (True, True)
+    >>> is_request("Thought it might be the RDP certificate expiring")
+    True
     >>> is_request("why does vMotion fail at 21%?"), is_request("the host is down?")
     (False, False)
     """
