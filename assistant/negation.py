@@ -38,9 +38,9 @@ _DENIALS = re.compile(
 )
 
 
-# a quoted product message ("Ghosting is not enabled") is what the user saw, not a denial
-# (and "don't fragment" is the name of the DF bit)
-_QUOTED = re.compile(
+# not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
+# and "don't fragment" is the name of the DF bit
+_NOT_DENIALS = re.compile(
     r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b',
     re.IGNORECASE,
 )
@@ -78,7 +78,7 @@ def is_negated(text: str) -> bool:
     >>> is_negated('the DFSR debug log says "Ghosting is not enabled"')
     False
     """
-    return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _QUOTED.sub(" ", text))))
+    return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))))
 
 
 class State(Enum):
