@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.negation import State, is_negated, state
+from assistant.negation import State, Switch, is_negated, state, switch
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -81,7 +81,7 @@ def clauses(message: str) -> list[Clause]:
         end = sep.start() if sep else len(message)
         piece = message[pos:end]
         stripped = piece.strip()
-        if len(stripped) >= 3 and re.search(r"[A-Za-z]{2}", stripped):
+        if _says_something(stripped):
             start = pos + piece.index(stripped)
             found += _parts(stripped, start) or [Clause(stripped, start, start + len(stripped))]
         if sep:
@@ -89,11 +89,25 @@ def clauses(message: str) -> list[Clause]:
     return found[:MAX_CLAUSES]
 
 
+def _says_something(text: str) -> bool:
+    """A clause of two words or more that is not a lead-in to what follows ("alert log:"):
+    a host name or a version in brackets alone resembles every phrasing that names one.
+
+    >>> [_says_something(t) for t in ["esx02", "VMs still running", "end of the app log:"]]
+    [False, True, False]
+    """
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 2 and not text.endswith(":")
+
+
 _REQUEST = re.compile(
     r"^(?:what|which|how|should|shall|could|can|would|will|where|who|any|anyone|anybody"
     r"|is|are|do|does|did)\b.*\?\s*$"
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
-    r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b",
+    r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
+    r"|^(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
+    r"|vendor|support|someone|somebody|they|he|she|dba|guys?|people|everyone|everybody)"
+    r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
+    r"|believes?|swears?|wants?)\b",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -107,6 +121,10 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("Thought it might be the RDP certificate expiring")
     True
+    >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
+    (True, True)
+    >>> is_request("vCenter says the host is not responding")
+    False
     >>> is_request("why does vMotion fail at 21%?"), is_request("the host is down?")
     (False, False)
     """
@@ -230,12 +248,16 @@ def _clause_matches(
     """
     denied = is_negated(clause.text)
     clause_state = state(clause.text)
+    clause_switch = switch(clause.text)
     per_symptom: dict[str, tuple[PhrasingHit, bool]] = {}
     for hit in sorted(hits, key=lambda h: -h.score):
         if hit.score < MATCH_THRESHOLD:
             break
         phrasing_denied = is_negated(hit.phrasing)
-        opposed = {clause_state, state(hit.phrasing)} == {State.FAILING, State.WORKING}
+        opposed = {clause_state, state(hit.phrasing)} == {State.FAILING, State.WORKING} or {
+            clause_switch,
+            switch(hit.phrasing),
+        } == {Switch.ON, Switch.OFF}
         agrees = phrasing_denied == denied and not opposed
         against = (denied and not phrasing_denied) or (opposed and phrasing_denied == denied)
         if hit.symptom in per_symptom and not (agrees and not per_symptom[hit.symptom][1]):

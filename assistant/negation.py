@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-__all__ = ["State", "is_negated", "state"]
+__all__ = ["State", "Switch", "is_negated", "state", "switch"]
 
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
@@ -33,7 +33,8 @@ _FAILURE_STATES = re.compile(
     re.IGNORECASE,
 )
 _DENIALS = re.compile(
-    rf"\b(?:no|not|never|none|nothing|nobody|neither|nor|without|unaffected|{_CONTRACTED})\b",
+    rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|without|unaffected"
+    rf"|{_CONTRACTED})\b",
     re.IGNORECASE,
 )
 
@@ -94,7 +95,7 @@ _FAILING = re.compile(
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
-    r"|fill(?:s|ed|ing)\s+up)\b|\b100\s?%",
+    r"|fill(?:s|ed|ing)\s+up)\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
@@ -102,7 +103,7 @@ _WORKING = re.compile(
     r"|no\s+issues?|all\s+good|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
-    r"|\d+\s?%\s+free|plenty\s+of)\b",
+    r"|plenty\s+of)\b",
     re.IGNORECASE,
 )
 
@@ -111,6 +112,41 @@ _WORKING = re.compile(
 _NONE_SEEN = re.compile(
     r"\b(?:0|zero)\s+(?:fail\w*|errors?|drop\w*|resets?|crash\w*|timeouts?)\b", re.IGNORECASE
 )
+
+
+# How full something is: "100% used", "at 20%", "60% free", "3TB free", "0B free", "free 150MB"
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?", re.IGNORECASE)
+_AMOUNT_FREE = re.compile(
+    r"\b(?:(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?)\s+(?:free|avail\w*|left)"
+    r"|free:?\s+(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?))\b",
+    re.IGNORECASE,
+)
+_UNIT = {"b": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
+
+
+def _fill_level(text: str) -> State:
+    """Whether the amounts in ``text`` describe something full or something with room.
+
+    >>> [_fill_level(t).value for t in ["df says 100% used", "root is at 20%", "60% free"]]
+    ['failing', 'working', 'working']
+    >>> [_fill_level(t).value for t in ["0B free", "free 150MB", "has 3TB free", "2 of 8"]]
+    ['failing', 'failing', 'working', 'neutral']
+    """
+    full = room = False
+    for match in _PERCENT.finditer(text):
+        value = float(match.group(1))
+        if match.group(2):  # a free share
+            full, room = full or value <= 2, room or value >= 10
+        else:
+            full, room = full or value >= 95, room or value <= 85
+    for match in _AMOUNT_FREE.finditer(text):
+        value = float(match.group(1) or match.group(3))
+        unit = _UNIT.get((match.group(2) or match.group(4))[0].lower(), 0)
+        size = value * 1024**unit
+        full, room = full or size < 1024**3, room or size >= 5 * 1024**3
+    if full == room:
+        return State.NEUTRAL
+    return State.FAILING if full else State.WORKING
 
 
 def state(text: str) -> State:
@@ -136,10 +172,50 @@ def state(text: str) -> State:
     'working'
     >>> state("df -h says 60% free").value, state("the disk is 100% used").value
     ('working', 'failing')
+    >>> state("df -h shows 58% used").value, state("the datastore has 3TB free??").value
+    ('working', 'working')
     """
     text = _NONE_SEEN.sub(" fine ", text)
-    failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text))
-    working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text)))
+    level = _fill_level(text)
+    failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text)) or level is State.FAILING
+    working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text))) or level is State.WORKING
     if failing == working:
         return State.NEUTRAL
     return State.FAILING if failing else State.WORKING
+
+
+class Switch(Enum):
+    """Whether a clause says a setting is on, off, or neither (or both)."""
+
+    ON = "on"
+    OFF = "off"
+    NEUTRAL = "neutral"
+
+
+_ON = re.compile(
+    r"\b(?:enabled?|enabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?on"
+    r"|(?:is|are|was|were|still|already|'s)\s+on\s*(?:$|[,.;:!?)]|\b(?:again|everywhere|by\s+default)\b)"
+    r"|(?:[:=]|\bto|\bis)\s*(?:true|yes)\b)",
+    re.IGNORECASE,
+)
+_OFF = re.compile(
+    r"\b(?:disabled?|disabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?off"
+    r"|(?:is|are|was|were|still|already|'s)\s+off\b"
+    r"|(?:[:=]|\bto|\bis)\s*(?:false|no)\b|(?:not|n't)\s+(?:\w+\s+)?enabled)",
+    re.IGNORECASE,
+)
+
+
+def switch(text: str) -> Switch:
+    """Does ``text`` say a setting is on or off? An embedding barely separates the two.
+
+    >>> [switch(t).value for t in ["the firewall is enabled on the edges",
+    ...     "it's already off on all four edges", "we turned on connection mirroring",
+    ...     "connection_mirror: False", "Ghosting is not enabled", "the VM is on host esx01"]]
+    ['on', 'off', 'on', 'off', 'off', 'neutral']
+    """
+    off = bool(_OFF.search(text))
+    on = bool(_ON.search(_OFF.sub(" ", text)))
+    if on == off:
+        return Switch.NEUTRAL
+    return Switch.ON if on else Switch.OFF
