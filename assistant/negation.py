@@ -18,7 +18,8 @@ __all__ = ["State", "Switch", "is_negated", "state", "switch"]
 
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
-    r"\b(?:not\s+(?:responding|reachable|working|connected|starting|running|coming\s+up|loading)"
+    r"\b(?:not\s+(?:be\s+)?(?:responding|reachable|working|connected|starting|running|coming\s+up"
+    r"|loading)"
     r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"
     r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
     r"|no\s+(?:longer|response|repl(?:y|ies)|answer|connectivity|network|access|route|space)"
@@ -40,9 +41,10 @@ _DENIALS = re.compile(
 
 
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
-# and "don't fragment" is the name of the DF bit
+# "don't fragment" is the name of the DF bit, and "without any problem" says it works
 _NOT_DENIALS = re.compile(
-    r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b',
+    r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b'
+    r"|\b(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)\b",
     re.IGNORECASE,
 )
 
@@ -78,6 +80,10 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated('the DFSR debug log says "Ghosting is not enabled"')
     False
+    >>> is_negated("I can log into the host client as root without any problem")
+    False
+    >>> is_negated("the management services on this host may not be responding")
+    False
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))))
 
@@ -99,8 +105,8 @@ _FAILING = re.compile(
     re.IGNORECASE,
 )
 _WORKING = re.compile(
-    r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?|no\s+problems?"
-    r"|no\s+issues?|all\s+good|responsive|reachable|succeed\w*|successful\w*"
+    r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?"
+    r"|(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)|all\s+good|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of)\b",
