@@ -40,11 +40,18 @@ _DENIALS = re.compile(
 )
 
 
+# a broken state, negated, reports that something works: "it's not full", "never hung"
+_NOT_BROKEN = (
+    r"\b(?:not|never|no\s+longer|(?:is|are|was|were)n'?t)\s+(?:\w+\s+)?(?:full|broken|down|slow"
+    r"|dead|stuck|hung|hanging|corrupt(?:ed)?|frozen)\b"
+)
+
+
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
 # "don't fragment" is the name of the DF bit, and "without any problem" says it works
 _NOT_DENIALS = re.compile(
     r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b'
-    r"|\b(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)\b",
+    r"|\b(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)\b|" + _NOT_BROKEN,
     re.IGNORECASE,
 )
 
@@ -82,6 +89,8 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated("I can log into the host client as root without any problem")
     False
+    >>> is_negated("df -h shows 41% so it's not full"), state("it's not full").value
+    (False, 'working')
     >>> is_negated("the management services on this host may not be responding")
     False
     """
@@ -181,7 +190,7 @@ def state(text: str) -> State:
     >>> state("df -h shows 58% used").value, state("the datastore has 3TB free??").value
     ('working', 'working')
     """
-    text = _NONE_SEEN.sub(" fine ", text)
+    text = re.sub(_NOT_BROKEN, " fine ", _NONE_SEEN.sub(" fine ", text), flags=re.IGNORECASE)
     level = _fill_level(text)
     failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text)) or level is State.FAILING
     working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text))) or level is State.WORKING
