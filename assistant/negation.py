@@ -132,8 +132,9 @@ _NONE_SEEN = re.compile(
 # How full something is: "100% used", "at 20%", "60% free", "3TB free", "0B free", "free 150MB"
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?", re.IGNORECASE)
 _AMOUNT_FREE = re.compile(
-    r"\b(?:(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?)\s+(?:free|avail\w*|left)"
-    r"|free:?\s+(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?))\b",
+    r"\b(?:(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?|gigs?|megs?|(?:kilo|mega|giga|tera)bytes?)"
+    r"\s+(?:free|avail\w*|left)"
+    r"|free:?\s+(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?|gigs?|megs?))\b",
     re.IGNORECASE,
 )
 _UNIT = {"b": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
@@ -146,6 +147,8 @@ def _fill_level(text: str) -> State:
     ['failing', 'working', 'working']
     >>> [_fill_level(t).value for t in ["0B free", "free 150MB", "has 3TB free", "2 of 8"]]
     ['failing', 'failing', 'working', 'neutral']
+    >>> _fill_level("the server has like 30 gigs free").value
+    'working'
     """
     full = room = False
     for match in _PERCENT.finditer(text):
