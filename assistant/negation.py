@@ -218,7 +218,7 @@ _ON = re.compile(
 )
 _OFF = re.compile(
     r"\b(?:disabled?|disabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?off"
-    r"|(?:is|are|was|were|still|already|'s)\s+off\b"
+    r"|(?:is|are|was|were|still|already|'s)\s+off\b|\boff\s+(?:on|for|in)\s+(?:all|both|every|each)\b"
     r"|(?:[:=]|\bto|\bis)\s*(?:false|no)\b|(?:not|n't)\s+(?:\w+\s+)?enabled)",
     re.IGNORECASE,
 )
@@ -229,8 +229,9 @@ def switch(text: str) -> Switch:
 
     >>> [switch(t).value for t in ["the firewall is enabled on the edges",
     ...     "it's already off on all four edges", "we turned on connection mirroring",
-    ...     "connection_mirror: False", "Ghosting is not enabled", "the VM is on host esx01"]]
-    ['on', 'off', 'on', 'off', 'off', 'neutral']
+    ...     "connection_mirror: False", "Ghosting is not enabled", "the VM is on host esx01",
+    ...     "Windows firewall off on both ends", "kick off the backup"]]
+    ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral']
     """
     off = bool(_OFF.search(text))
     on = bool(_ON.search(_OFF.sub(" ", text)))
