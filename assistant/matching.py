@@ -104,6 +104,8 @@ _REQUEST = re.compile(
     r"|is|are|do|does|did)\b.*\?\s*$"
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
+    r"|^(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will|won't|isn't|'s)\b)"
+    r"[^\s?]+\s*){1,3}\?+\s*$"
     r"|^(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
     r"|vendor|support|someone|somebody|they|he|she|dba|guys?|people|everyone|everybody)"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
@@ -125,6 +127,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("vCenter says the host is not responding")
     False
+    >>> is_request("ip conflict??"), is_request("crash loop?"), is_request("the host is down?")
+    (True, True, False)
     >>> is_request("why does vMotion fail at 21%?"), is_request("the host is down?")
     (False, False)
     """
