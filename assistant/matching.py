@@ -49,7 +49,8 @@ MAX_CLAUSES = 64
 
 _AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+", re.IGNORECASE)
 _SPLIT = re.compile(
-    r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b\s+"
+    r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
+    r"(?!\s+(?:not|no|never)\b)\s+"
     r"|\s+\((?=[^)]{12,}\))|(?<=\S{2})\)(?=\W|$)",
     re.IGNORECASE,
 )
@@ -72,6 +73,8 @@ def clauses(message: str) -> list[Clause]:
     ['SSH hangs.', 'Ping works fine', 'HTTPS times out']
     >>> [c.text for c in clauses("the VMs are still running and SSH to the host works")]
     ['the VMs are still running', 'SSH to the host works']
+    >>> [c.text for c in clauses("the other MAC is a VMware one but not on this VM")]
+    ['the other MAC is a VMware one but not on this VM']
     >>> [c.text for c in clauses("nothing changed (the firewall tab has one allow rule).")]
     ['nothing changed', 'the firewall tab has one allow rule']
     """

@@ -110,7 +110,7 @@ _FAILING = re.compile(
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
-    r"|fill(?:s|ed|ing)\s+up)\b",
+    r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro)\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
@@ -118,7 +118,7 @@ _WORKING = re.compile(
     r"|(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)|all\s+good|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
-    r"|plenty\s+of)\b",
+    r"|plenty\s+of|rw|read[- ]write|writable)\b",
     re.IGNORECASE,
 )
 
@@ -192,6 +192,8 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("df -h shows 58% used").value, state("the datastore has 3TB free??").value
     ('working', 'working')
+    >>> state("mount shows rw").value, state("touch says Read-only file system").value
+    ('working', 'failing')
     """
     text = re.sub(_NOT_BROKEN, " fine ", _NONE_SEEN.sub(" fine ", text), flags=re.IGNORECASE)
     level = _fill_level(text)
