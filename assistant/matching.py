@@ -130,8 +130,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("vCenter says the host is not responding")
     False
-    >>> is_request("ip conflict??"), is_request("crash loop?"), is_request("the host is down?")
-    (True, True, False)
+    >>> is_request("ip conflict??"), is_request("crash loop?")
+    (True, True)
     >>> is_request("why does vMotion fail at 21%?"), is_request("the host is down?")
     (False, False)
     """

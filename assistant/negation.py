@@ -6,7 +6,9 @@ looking for denial cues ("no errors in vCenter", "other VMs were not affected").
 Statements of normality ("SSH to the host still works") are not denials either: they
 are observations in their own right, and KB symptoms are written for them.
 Matching compares the clause with the symptom phrasing it resembles: a denial on only
-one side turns the match into evidence against the symptom.
+one side turns the match into evidence against the symptom, and so do opposite states
+(works / fails, 58% used / 100% used, rw / read-only) and opposite settings (enabled /
+disabled, on / off, true / false), which a sentence embedding barely tells apart.
 """
 
 from __future__ import annotations
@@ -115,7 +117,8 @@ _FAILING = re.compile(
 )
 _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?"
-    r"|(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)|all\s+good|responsive|reachable|succeed\w*|successful\w*"
+    r"|(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)|all\s+good"
+    r"|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of|rw|read[- ]write|writable)\b",
@@ -214,14 +217,16 @@ class Switch(Enum):
 
 _ON = re.compile(
     r"\b(?:enabled?|enabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?on"
-    r"|(?:is|are|was|were|still|already|'s)\s+on\s*(?:$|[,.;:!?)]|\b(?:again|everywhere|by\s+default)\b)"
-    r"|(?:[:=]|\bto|\bis)\s*(?:true|yes)\b)",
+    r"|(?:is|are|was|were|still|already|'s)\s+on"
+    r"\s*(?:$|[,.;:!?)]|\b(?:again|everywhere|by\s+default)\b)"
+    r"|[:=]\s*(?:true|yes)\b|\b(?:to|is)\s+true\b)",
     re.IGNORECASE,
 )
 _OFF = re.compile(
     r"\b(?:disabled?|disabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?off"
-    r"|(?:is|are|was|were|still|already|'s)\s+off\b|\boff\s+(?:on|for|in)\s+(?:all|both|every|each)\b"
-    r"|(?:[:=]|\bto|\bis)\s*(?:false|no)\b|(?:not|n't)\s+(?:\w+\s+)?enabled)",
+    r"|(?:is|are|was|were|still|already|'s)\s+off\b"
+    r"|\boff\s+(?:on|for|in)\s+(?:all|both|every|each)\b"
+    r"|[:=]\s*(?:false|no)\b|\b(?:to|is)\s+false\b|(?:not|n't)\s+(?:\w+\s+)?enabled)",
     re.IGNORECASE,
 )
 
@@ -232,8 +237,8 @@ def switch(text: str) -> Switch:
     >>> [switch(t).value for t in ["the firewall is enabled on the edges",
     ...     "it's already off on all four edges", "we turned on connection mirroring",
     ...     "connection_mirror: False", "Ghosting is not enabled", "the VM is on host esx01",
-    ...     "Windows firewall off on both ends", "kick off the backup"]]
-    ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral']
+    ...     "Windows firewall off on both ends", "kick off the backup", "there is no reply"]]
+    ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral', 'neutral']
     """
     off = bool(_OFF.search(text))
     on = bool(_ON.search(_OFF.sub(" ", text)))
