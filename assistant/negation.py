@@ -21,7 +21,7 @@ __all__ = ["State", "Switch", "is_negated", "state", "switch"]
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
     r"\b(?:not\s+(?:be\s+)?(?:responding|reachable|working|connected|starting|running|coming\s+up"
-    r"|loading)"
+    r"|loading|replicating|syncing|booting|mounting|resolving|listening|accepting|showing\s+up)"
     r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"
     r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
     r"|no\s+(?:longer|response|repl(?:y|ies)|answer|connectivity|network|access|route|space)"
@@ -31,7 +31,7 @@ _FAILURE_STATES = re.compile(
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
     r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
     r"(?:work|respond|load|start|come|connect|replicate|sync|reply|answer|ping|resolve"
-    r"|boot|mount|register|authenticat|log\s*(?:in|on))\w*"
+    r"|boot|mount|register|authenticat|log\s*(?:in|on)|let|show\s+up|appear|arrive)\w*"
     r"|no\s+more\s+(?:space|inodes|memory|connections|slots))",
     re.IGNORECASE,
 )
@@ -44,8 +44,9 @@ _DENIALS = re.compile(
 
 # a broken state, negated, reports that something works: "it's not full", "never hung"
 _NOT_BROKEN = (
-    r"\b(?:not|never|no\s+longer|(?:is|are|was|were)n'?t)\s+(?:\w+\s+)?(?:full|broken|down|slow"
-    r"|dead|stuck|hung|hanging|corrupt(?:ed)?|frozen)\b"
+    r"\b(?:not|never|no\s+longer|(?:is|are|was|were)n'?t)\s+"
+    r"(?:(?:really|actually|completely|fully|totally|even|yet|that|so|too)\s+)?"
+    r"(?:full|broken|down|slow|dead|stuck|hung|hanging|corrupt(?:ed)?|frozen)\b"
 )
 
 
@@ -95,6 +96,12 @@ def is_negated(text: str) -> bool:
     (False, 'working')
     >>> is_negated("the management services on this host may not be responding")
     False
+    >>> [is_negated(t) for t in ["2003 R2 <-> 2008 R2 DFSR not replicating",
+    ...     "files created at HQ don't show up at the branch", "the host client doesnt let me in"]]
+    [False, False, False]
+    >>> backlog = "the dfsr backlog never goes down"
+    >>> is_negated(backlog), state(backlog).value
+    (True, 'failing')
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))))
 
