@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.negation import State, Switch, is_negated, state, switch
+from assistant.negation import State, Switch, is_negated, keeps_default, state, switch
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -261,6 +261,8 @@ def _clause_matches(
         if hit.score < MATCH_THRESHOLD:
             break
         phrasing_denied = is_negated(hit.phrasing)
+        if denied and not phrasing_denied and keeps_default(clause.text, hit.phrasing):
+            phrasing_denied = True  # "never changed it" and "still at the default" agree
         opposed = {clause_state, state(hit.phrasing)} == {State.FAILING, State.WORKING} or {
             clause_switch,
             switch(hit.phrasing),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-__all__ = ["State", "Switch", "is_negated", "state", "switch"]
+__all__ = ["State", "Switch", "is_negated", "keeps_default", "state", "switch"]
 
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
@@ -252,3 +252,25 @@ def switch(text: str) -> Switch:
     if on == off:
         return Switch.NEUTRAL
     return Switch.ON if on else Switch.OFF
+
+
+# "we never changed the profile": whatever it holds is what it shipped with
+_UNCHANGED = re.compile(
+    r"\b(?:never|not|(?:did|do|does|have|has|had)n'?t|nobody|no\s+one)\s+(?:\w+\s+){0,2}?"
+    r"(?:chang|touch|modif|alter|edit|tweak|customi[sz])\w*",
+    re.IGNORECASE,
+)
+_AT_DEFAULT = re.compile(r"\b(?:defaults?|as\s+shipped|out\s+of\s+the\s+box)\b", re.IGNORECASE)
+
+
+def keeps_default(clause: str, phrasing: str) -> bool:
+    """Does ``clause`` deny a change ("we never touched the profile") where ``phrasing``
+    states the default? Then the denial affirms the phrasing instead of contradicting it.
+
+    >>> keeps_default("we never changed the network profile from the defaults",
+    ...               "the network profile still has the default mirror setting")
+    True
+    >>> keeps_default("we never changed the network profile", "the profile was changed")
+    False
+    """
+    return bool(_UNCHANGED.search(clause) and _AT_DEFAULT.search(phrasing))
