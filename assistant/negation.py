@@ -116,7 +116,7 @@ class State(Enum):
 
 _FAILING = re.compile(
     r"\b(?:fail\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
-    r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing"
+    r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro)\b",
@@ -140,7 +140,13 @@ _NONE_SEEN = re.compile(
 
 
 # How full something is: "100% used", "at 20%", "60% free", "3TB free", "0B free", "free 150MB"
-_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?", re.IGNORECASE)
+_PERCENT = re.compile(
+    r"(?:\b(?:at|is|are|was|were|shows?|says|near|nearly|over|above|reached|hits?)\s+)"
+    r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?"
+    r"|(\d{1,3}(?:\.\d+)?)\s?%(?:\s*(?:(free|avail\w*|left)|used|full|use|usage|utili[sz]\w*"
+    r"|capacity))",
+    re.IGNORECASE,
+)
 _AMOUNT_FREE = re.compile(
     r"\b(?:(\d+(?:\.\d+)?)\s?([KMGTP]i?B?|B|bytes?|gigs?|megs?|(?:kilo|mega|giga|tera)bytes?)"
     r"\s+(?:free|avail\w*|left)"
@@ -148,6 +154,10 @@ _AMOUNT_FREE = re.compile(
     re.IGNORECASE,
 )
 _UNIT = {"b": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
+_HIGH_SHARE = re.compile(
+    r"\b(?:9[5-9]|100)(?:\.\d+)?\s?%(?!\s*(?:of\b|free|avail|left|(?:packet\s+)?loss))",
+    re.IGNORECASE,
+)
 
 
 def _fill_level(text: str) -> State:
@@ -159,14 +169,21 @@ def _fill_level(text: str) -> State:
     ['failing', 'failing', 'working', 'neutral']
     >>> _fill_level("the server has like 30 gigs free").value
     'working'
+    >>> _fill_level("around 40% of new TCP sessions hang").value
+    'neutral'
+    >>> _fill_level("df -h: Use% 100%, Avail 0").value, _fill_level("100% packet loss").value
+    ('failing', 'neutral')
     """
     full = room = False
     for match in _PERCENT.finditer(text):
-        value = float(match.group(1))
-        if match.group(2):  # a free share
+        value = float(match.group(1) or match.group(3))
+        if match.group(2) or match.group(4):  # a free share
             full, room = full or value <= 2, room or value >= 10
         else:
             full, room = full or value >= 95, room or value <= 85
+    # a share of 95-100% reads as full wherever it stands ("Use% 100%"), unless it is a
+    # share of something else ("100% of requests", "100% packet loss")
+    full = full or bool(_HIGH_SHARE.search(text))
     for match in _AMOUNT_FREE.finditer(text):
         value = float(match.group(1) or match.group(3))
         unit = _UNIT.get((match.group(2) or match.group(4))[0].lower(), 0)
