@@ -23,7 +23,13 @@ _FAILURE_STATES = re.compile(
     r"\b(?:not\s+(?:be\s+)?(?:responding|reachable|working|connected|starting|running|coming\s+up"
     r"|loading|replicating|syncing|booting|mounting|resolving|listening|accepting|showing\s+up)"
     r"|never\s+(?:come|came|comes|coming)\s+(?:up|back)"
-    r"|never\s+(?:work|connect|load|respond|answer|finish|complete)\w*"
+    r"|never\s+(?:work|connect|load|respond|answer|finish|complete|return|drain|clear|shrink"
+    r"|decrease|reach|arrive|ack|sync|replicat|show\w*\s+up|goe?s?\s+down|went\s+down)\w*"
+    r"|not\s+(?:yet\s+)?valid|not\s+within|no\s+such"
+    r"|(?:has|have|had|did)(?:n'?t|\s+not)\s+(?:changed|moved|budged|decreased|dropped|shrunk"
+    r"|gone\s+down)\s+(?:in|for)\s+(?:\d+|an?|several|many|days|hours|weeks)"
+    r"|(?:does|do)\s+not\s+exist|(?:doesn|don)'?t\s+exist"
+    r"|no\s+(?:\w+\s+){0,2}(?:is\s+|are\s+)?available"
     r"|no\s+(?:longer|response|repl(?:y|ies)|answer|connectivity|network|access|route|space)"
     r"|not\s+only"
     r"|(?:not|\w+n'?t)\s+(?:compatible|supported)"
@@ -31,7 +37,8 @@ _FAILURE_STATES = re.compile(
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
     r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
     r"(?:work|respond|load|start|come|connect|replicate|sync|reply|answer|ping|resolve"
-    r"|boot|mount|register|authenticat|log\s*(?:in|on)|let|show\s+up|appear|arrive)\w*"
+    r"|boot|mount|register|authenticat|log\s*(?:in|on)|let|show\s+up|appear|arrive|reach"
+    r"|run\b|exist)\w*"
     r"|no\s+more\s+(?:space|inodes|memory|connections|slots))",
     re.IGNORECASE,
 )
@@ -99,9 +106,17 @@ def is_negated(text: str) -> bool:
     >>> [is_negated(t) for t in ["2003 R2 <-> 2008 R2 DFSR not replicating",
     ...     "files created at HQ don't show up at the branch", "the host client doesnt let me in"]]
     [False, False, False]
+    >>> is_negated("the backlog hasn't changed in 5 days"), is_negated("we haven't changed it")
+    (False, True)
     >>> backlog = "the dfsr backlog never goes down"
     >>> is_negated(backlog), state(backlog).value
-    (True, 'failing')
+    (False, 'failing')
+    >>> [is_negated(t) for t in ["cert is not within its validity period",
+    ...     "Resolve-DnsName says DNS name does not exist", "there are no logon servers available",
+    ...     "cert is valid till jul 2025 so its not expiry"]]
+    [False, False, False, True]
+    >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
+    ('failing', 'working')
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))))
 
@@ -119,7 +134,8 @@ _FAILING = re.compile(
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
-    r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro)\b",
+    r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
+    r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew)\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
@@ -128,7 +144,8 @@ _WORKING = re.compile(
     r"|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
-    r"|plenty\s+of|rw|read[- ]write|writable)\b",
+    r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
+    r"|active\s*(?:/|\()\s*running)\b",
     re.IGNORECASE,
 )
 
@@ -204,7 +221,7 @@ def state(text: str) -> State:
     >>> state("SSH to the host still works").value
     'working'
     >>> state("the backlog keeps growing").value
-    'neutral'
+    'failing'
     >>> state("ping works but SSH hangs").value
     'neutral'
     >>> state("pool members are all green").value, state("all pool members are red").value

@@ -20,7 +20,7 @@ from kb.store import open_chroma
         ("nothing in the logs", True),
         ("the host is not responding", False),
         ("vCenter cannot connect to the host", False),
-        ("files never show up on the branch server", True),
+        ("files never show up on the branch server", False),  # a failure, not a denial
         ("the backlog count keeps growing on the client", False),
         ("SSH still works", False),
     ],
