@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.negation import State, Switch, is_negated, keeps_default, state, switch
+from assistant.negation import keeps_default, read
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -253,22 +253,19 @@ def _clause_matches(
     symptom when its own words carry the disagreement: a denial, or a report that
     something works or fails where the phrasing says the opposite.
     """
-    denied = is_negated(clause.text)
-    clause_state = state(clause.text)
-    clause_switch = switch(clause.text)
+    clause_reading = read(clause.text)
     per_symptom: dict[str, tuple[PhrasingHit, bool]] = {}
     for hit in sorted(hits, key=lambda h: -h.score):
         if hit.score < MATCH_THRESHOLD:
             break
-        phrasing_denied = is_negated(hit.phrasing)
-        if denied and not phrasing_denied and keeps_default(clause.text, hit.phrasing):
-            phrasing_denied = True  # "never changed it" and "still at the default" agree
-        opposed = {clause_state, state(hit.phrasing)} == {State.FAILING, State.WORKING} or {
-            clause_switch,
-            switch(hit.phrasing),
-        } == {Switch.ON, Switch.OFF}
-        agrees = phrasing_denied == denied and not opposed
-        against = (denied and not phrasing_denied) or (opposed and phrasing_denied == denied)
+        phrasing = read(hit.phrasing)
+        # "never changed it" does not deny "still at the default": it affirms it
+        denied = clause_reading.denied and (
+            phrasing.denied or not keeps_default(clause.text, hit.phrasing)
+        )
+        opposed = clause_reading.opposes(phrasing)
+        agrees = phrasing.denied == denied and not opposed
+        against = (denied and not phrasing.denied) or (opposed and phrasing.denied == denied)
         if hit.symptom in per_symptom and not (agrees and not per_symptom[hit.symptom][1]):
             continue
         if agrees:

@@ -14,9 +14,11 @@ disabled, on / off, true / false), which a sentence embedding barely tells apart
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
-__all__ = ["State", "Switch", "is_negated", "keeps_default", "state", "switch"]
+__all__ = ["Reading", "State", "Switch", "is_negated", "keeps_default", "read", "state", "switch"]
 
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
@@ -49,6 +51,9 @@ _DENIALS = re.compile(
 )
 
 
+# "no problems", "without any issue": says that something works
+_NO_PROBLEM = r"(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)"
+
 # a broken state, negated, reports that something works: "it's not full", "never hung"
 _NOT_BROKEN = (
     r"\b(?:not|never|no\s+longer|(?:is|are|was|were)n'?t)\s+"
@@ -57,11 +62,14 @@ _NOT_BROKEN = (
 )
 
 
+_NOT_BROKEN_RE = re.compile(_NOT_BROKEN, re.IGNORECASE)
+
+
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
 # "don't fragment" is the name of the DF bit, and "without any problem" says it works
 _NOT_DENIALS = re.compile(
     r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b'
-    r"|\b(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)\b|" + _NOT_BROKEN,
+    rf"|\b{_NO_PROBLEM}\b|{_NOT_BROKEN}",
     re.IGNORECASE,
 )
 
@@ -140,7 +148,7 @@ _FAILING = re.compile(
 )
 _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?"
-    r"|(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)|all\s+good"
+    rf"|{_NO_PROBLEM}|all\s+good"
     r"|responsive|reachable|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
@@ -239,7 +247,7 @@ def state(text: str) -> State:
     >>> state("mount shows rw").value, state("touch says Read-only file system").value
     ('working', 'failing')
     """
-    text = re.sub(_NOT_BROKEN, " fine ", _NONE_SEEN.sub(" fine ", text), flags=re.IGNORECASE)
+    text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
     failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text)) or level is State.FAILING
     working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text))) or level is State.WORKING
@@ -308,3 +316,31 @@ def keeps_default(clause: str, phrasing: str) -> bool:
     False
     """
     return bool(_UNCHANGED.search(clause) and _AT_DEFAULT.search(phrasing))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one piece of text says, as far as polarity goes."""
+
+    denied: bool
+    state: State
+    switch: Switch
+
+    def opposes(self, other: Reading) -> bool:
+        """One reports working what the other reports failing, or on what the other has off.
+
+        >>> read("the host client works").opposes(read("the host client does not load"))
+        True
+        >>> read("mirroring is enabled").opposes(read("mirroring is off"))
+        True
+        """
+        return {self.state, other.state} == {State.FAILING, State.WORKING} or {
+            self.switch,
+            other.switch,
+        } == {Switch.ON, Switch.OFF}
+
+
+@lru_cache(maxsize=8192)
+def read(text: str) -> Reading:
+    """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
+    return Reading(is_negated(text), state(text), switch(text))
