@@ -7,7 +7,7 @@ citation carries the quoted passage, resolved against the loaded KB.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -68,6 +68,7 @@ class RankedCause:
     supporting: tuple[Evidence, ...]
     contradicting: tuple[Evidence, ...]
     fixes: tuple[FixPlan, ...]
+    resembles: PassageHit | None = None  # the passage the description is closest to
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,16 @@ def compose_answer(
     evidence: Sequence[Evidence],
     question: Question | None,
     related: Sequence[PassageHit],
+    resembling: Mapping[str, PassageHit] | None = None,
     notes: Sequence[str] = (),
 ) -> Answer:
-    """Turn a ranking into an Answer: top candidates with cited fixes, or an abstention."""
+    """Turn a ranking into an Answer: top candidates with cited fixes, or an abstention.
+
+    A candidate is shown when something speaks for it: a supporting observation, or a
+    description that resembles its passages (``resembling`` holds only the causes whose
+    closest passage is above the resemblance floor).
+    """
+    resembling = resembling or {}
     top = ranking[0].confidence if ranking else 0.0
     shown = tuple(
         RankedCause(
@@ -154,9 +162,10 @@ def compose_answer(
             d.supporting,
             d.contradicting,
             _fix_plans(G, kb, d.cause),
+            resembling.get(d.cause),
         )
         for d in ranking[:MAX_DIAGNOSES]
-        if d.confidence >= MIN_SHOWN_CONFIDENCE and d.supporting
+        if d.confidence >= MIN_SHOWN_CONFIDENCE and (d.supporting or d.cause in resembling)
     )
     # Nothing said points at any cause: a prior is not a diagnosis, whatever its size.
     abstained = unknown_confidence >= top or not shown

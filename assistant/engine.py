@@ -21,7 +21,7 @@ from assistant.settings import Settings
 from graph import UNKNOWN, InferenceParams, next_question, posterior, rank_causes
 from graph.evidence import Evidence
 from kb.embedding import Embedder, MiniLMEmbedder
-from kb.index import IngestReport, SherlogIndex
+from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
 from kb.patterns import PatternSet
@@ -31,6 +31,7 @@ __all__ = ["Sherlog"]
 
 MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment
 RELATED_PASSAGES = 3
+ALL_PASSAGES = 10_000  # resemblance ranks every passage; a KB has a few hundred
 
 
 @dataclass
@@ -87,6 +88,15 @@ class Sherlog:
         ]
         return evidence
 
+    def _resemblance(self, passages: Sequence[PassageHit]) -> dict[str, PassageHit]:
+        """Each cause's closest passage among ``passages`` (best first)."""
+        owners = self.kb.passage_causes
+        best: dict[str, PassageHit] = {}
+        for hit in passages:
+            for cause in owners.get((hit.article, hit.anchor), ()):
+                best.setdefault(cause, hit)
+        return best
+
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""
         return self.reply(Conversation(), text, attachments)
@@ -106,14 +116,29 @@ class Sherlog:
         turn_evidence = self.gather_evidence(text, attachments)
         so_far = [*conversation.turns, Turn(text, (), tuple(turn_evidence))]
         evidence = Conversation(so_far).evidence
-        post = posterior(self.graph, evidence, self.params)
-        ranking = rank_causes(self.graph, evidence, self.params)
-        question = next_question(self.graph, evidence, conversation.asked, self.params)
-        query = " ".join(t.text for t in conversation.turns if t.text)
-        query = " ".join(filter(None, (query, text))) or " ".join(a.name for a in attachments)
-        related = self.index.search_passages(self.embedder.embed_query(query), k=RELATED_PASSAGES)
+        # The description as a whole: every typed turn, compared with every passage.
+        said = " ".join(t.text for t in so_far if t.text)
+        query = said or " ".join(a.name for a in attachments)
+        passages = self.index.search_passages(self.embedder.embed_query(query), k=ALL_PASSAGES)
+        resembling = self._resemblance(passages) if said else {}
+        resemblance = {cause: hit.score for cause, hit in resembling.items()}
+        ranking = rank_causes(self.graph, evidence, self.params, resemblance)
+        unknown = posterior(self.graph, evidence, self.params, resemblance)[UNKNOWN]
+        question = next_question(self.graph, evidence, conversation.asked, self.params, resemblance)
         answer = compose_answer(
-            text, self.graph, self.kb, ranking, post[UNKNOWN], evidence, question, related
+            text,
+            self.graph,
+            self.kb,
+            ranking,
+            unknown,
+            evidence,
+            question,
+            passages[:RELATED_PASSAGES],
+            {
+                cause: hit
+                for cause, hit in resembling.items()
+                if hit.score > self.params.resemblance_floor
+            },
         )
         conversation.turns.append(
             Turn(

@@ -33,24 +33,7 @@ __all__ = [
 
 def passage_causes(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[str, ...]]:
     """Which causes each (article, anchor) passage speaks for; see the module docstring."""
-    claimed: dict[tuple[str, str], list[str]] = {}
-    for cause in kb.causes.values():
-        spots = [cause.cite] if cause.cite else []
-        for fix_id in cause.fixes:
-            spots += [(s.article, s.anchor) for s in kb.fixes[fix_id].steps]
-        for spot in dict.fromkeys(spots):
-            claimed.setdefault(spot, []).append(cause.id)
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for article in kb.articles:
-        by_prior = tuple(c.id for c in sorted(article.causes, key=lambda c: -c.prior))
-        for section in article.sections:
-            key = (article.id, section.anchor)
-            owners = claimed.get(key)
-            if owners:
-                out[key] = tuple(sorted(owners, key=lambda c: -kb.causes[c].prior))
-            else:
-                out[key] = by_prior
-    return out
+    return kb.passage_causes
 
 
 def _rank(

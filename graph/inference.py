@@ -8,6 +8,17 @@ evidence with likelihood w = (1 + r) / 2 for the observed value and 1 - w for th
 so r = 1 is a hard fact and r -> 0 is no information. Each symptom counts once, through
 its strongest observation; unobserved symptoms are marginalised out.
 
+Beside the symptoms, the user's whole description may *resemble* what the KB writes
+about a cause: the cosine similarity of the conversation's text to the best passage
+speaking for that cause. It enters as one more likelihood ratio against ``unknown``,
+``exp(resemblance_weight * (similarity - resemblance_floor))``: a description closer
+to a cause's article than ``resemblance_floor`` raises it, a more distant one lowers it.
+When no cause reaches the floor, the floor drops to the best similarity: a description
+that resembles nothing (a bare "what is this?" with a log attached) cannot count against
+every cause at once, and the symptoms decide between the closest cause and ``unknown``.
+It carries what symptom phrasings cannot (product names, versions, the setting a
+problem occurs in) and reads the description as a whole rather than clause by clause.
+
 Abstention is not a threshold: when no cause explains the evidence better than
 ``unknown`` does, ``unknown`` keeps the largest posterior.
 """
@@ -15,7 +26,7 @@ Abstention is not a threshold: when no cause explains the evidence better than
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -54,6 +65,10 @@ class InferenceParams:
     temperature scaling of Guo et al., 2017). ``silence`` is P(nothing the user said or
     attached is recognised | a KB cause): a real KB problem almost always shows at
     least one of its symptoms, so a message that matches nothing favours ``unknown``.
+
+    ``resemblance_weight`` and ``resemblance_floor`` scale the description's similarity
+    to each cause's passages (see the module docstring); the floor is the similarity at
+    which a passage says nothing for or against its cause.
     """
 
     # Chosen on the dev split of evals/cases (130 cases, 45-cause KB of issue 4) by a grid
@@ -65,6 +80,8 @@ class InferenceParams:
     evidence_weight: float = 4.0
     silence: float = 0.1
     generic_exponent: float = 1.0
+    resemblance_weight: float = 15.0
+    resemblance_floor: float = 0.55
 
 
 MAX_UNKNOWN_RATE = 0.5
@@ -82,6 +99,7 @@ class Diagnosis:
     confidence: float
     supporting: tuple[Evidence, ...]
     contradicting: tuple[Evidence, ...]
+    resemblance: float | None = None  # similarity of the description to its passages
 
 
 def strongest_per_symptom(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
@@ -129,11 +147,16 @@ def likelihood(
 
 
 def posterior(
-    G: nx.DiGraph, evidence: Iterable[Evidence], params: InferenceParams = DEFAULT
+    G: nx.DiGraph,
+    evidence: Iterable[Evidence],
+    params: InferenceParams = DEFAULT,
+    resemblance: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """Posterior over every cause and :data:`UNKNOWN`, summing to 1.
 
-    Evidence about a symptom the graph does not have is ignored.
+    Evidence about a symptom the graph does not have is ignored. ``resemblance`` maps
+    causes to the similarity of the description to their passages; a cause it does not
+    name gets no resemblance factor.
 
     >>> from graph.build import add_cause, add_symptom, add_effect
     >>> G = nx.DiGraph()
@@ -146,6 +169,10 @@ def posterior(
     >>> seen = Evidence("s", True, 0.5, Origin(OriginKind.MESSAGE, "message", "s"))
     >>> {h: round(p, 3) for h, p in posterior(G, [seen]).items()}
     {'c': 0.977, 'unknown': 0.023}
+    >>> add_cause(G, "d", 0.5); add_effect(G, "d", "s", 0.9)
+    >>> near = {"c": 0.6, "d": 0.4}  # the description resembles c's passages, not d's
+    >>> {h: round(p, 3) for h, p in posterior(G, [seen], resemblance=near).items()}
+    {'c': 0.925, 'd': 0.046, 'unknown': 0.029}
     """
     hypotheses = [*causes(G), UNKNOWN]
     total_prior = sum(G.nodes[c]["prior"] for c in hypotheses[:-1])
@@ -154,6 +181,7 @@ def posterior(
         for e in strongest_per_symptom(evidence).values()
         if G.nodes.get(e.symptom, {}).get("kind") is NodeKind.SYMPTOM
     ]
+    floor = min(params.resemblance_floor, max((resemblance or {}).values(), default=1.0))
     logs: dict[str, float] = {}
     for h in hypotheses:
         if h == UNKNOWN:
@@ -164,6 +192,8 @@ def posterior(
         logs[h] = math.log(prior) + params.evidence_weight * evidence_log
         if not observed and h != UNKNOWN:
             logs[h] += math.log(params.silence)
+        if resemblance and h in resemblance:
+            logs[h] += params.resemblance_weight * (resemblance[h] - floor)
     top = max(logs.values())
     weights = {h: math.exp(v - top) for h, v in logs.items()}
     norm = sum(weights.values())
@@ -171,7 +201,10 @@ def posterior(
 
 
 def rank_causes(
-    G: nx.DiGraph, evidence: Sequence[Evidence], params: InferenceParams = DEFAULT
+    G: nx.DiGraph,
+    evidence: Sequence[Evidence],
+    params: InferenceParams = DEFAULT,
+    resemblance: Mapping[str, float] | None = None,
 ) -> list[Diagnosis]:
     """Causes best first, each with the evidence that raises or lowers it against unknown.
 
@@ -183,7 +216,7 @@ def rank_causes(
     >>> [d.cause for d in rank_causes(G, [yes])]
     ['a', 'b']
     """
-    post = posterior(G, evidence, params)
+    post = posterior(G, evidence, params, resemblance)
     ranked = sorted((c for c in post if c != UNKNOWN), key=lambda c: -post[c])
     diagnoses = []
     for cause in ranked:
@@ -199,6 +232,13 @@ def rank_causes(
                 # this cause does not explain. Weak unexplained mentions are noise.
                 against.append(item)
         diagnoses.append(
-            Diagnosis(cause, G.nodes[cause]["title"], post[cause], tuple(support), tuple(against))
+            Diagnosis(
+                cause,
+                G.nodes[cause]["title"],
+                post[cause],
+                tuple(support),
+                tuple(against),
+                (resemblance or {}).get(cause),
+            )
         )
     return diagnoses

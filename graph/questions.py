@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -60,6 +60,7 @@ def next_question(
     evidence: Iterable[Evidence],
     asked: Collection[str] = (),
     params: InferenceParams = DEFAULT,
+    resemblance: Mapping[str, float] | None = None,
 ) -> Question | None:
     """The most informative question about a symptom not yet observed nor asked.
 
@@ -80,7 +81,7 @@ def next_question(
     """
     evidence = list(evidence)
     observed = {e.symptom for e in evidence}
-    current = posterior(G, evidence, params)
+    current = posterior(G, evidence, params, resemblance)
     if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
         return None
     best: Question | None = None

@@ -162,6 +162,35 @@ class KnowledgeBase:
     def fixes(self) -> dict[str, Fix]:
         return {f.id: f for a in self.articles for f in a.fixes}
 
+    @cached_property
+    def passage_causes(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Which causes each (article, anchor) passage speaks for, higher prior first:
+
+        - a cause whose ``cite`` names it (the section explaining that cause), and a
+          cause whose fix steps cite it;
+        - otherwise, every cause of its article;
+        - no cause at all when its article defines none (triage and raw articles).
+        """
+        claimed: dict[tuple[str, str], list[str]] = {}
+        for cause in self.causes.values():
+            spots = [cause.cite] if cause.cite else []
+            for fix_id in cause.fixes:
+                spots += [(s.article, s.anchor) for s in self.fixes[fix_id].steps]
+            for spot in dict.fromkeys(spots):
+                claimed.setdefault(spot, []).append(cause.id)
+        out: dict[tuple[str, str], tuple[str, ...]] = {}
+        for article in self.articles:
+            by_prior = tuple(c.id for c in sorted(article.causes, key=lambda c: -c.prior))
+            for section in article.sections:
+                key = (article.id, section.anchor)
+                owners = claimed.get(key)
+                out[key] = (
+                    tuple(sorted(owners, key=lambda c: -self.causes[c].prior))
+                    if owners
+                    else by_prior
+                )
+        return out
+
     def passage(self, article: str, anchor: str) -> Section | None:
         """Return the cited section, or None when the citation does not resolve."""
         found = self.by_id.get(article)

@@ -43,6 +43,12 @@ def _diagnosis(rank: int, d: RankedCause, lines: list[str]) -> None:
     lines.append(f"   confidence {d.confidence:5.1%} {_bar(d.confidence)}")
     for item in d.supporting:
         lines.append(f"   + {_evidence_line(item)}")
+    if d.resembles is not None:
+        r = d.resembles
+        lines.append(
+            f'   + your description resembles [{r.article}#{r.anchor}] "{r.heading}" '
+            f"(similarity {r.score:.2f})"
+        )
     for item in d.contradicting:
         lines.append(f"   - {_evidence_line(item)}")
     if d.confidence < FIXES_FOR_CONFIDENCE:

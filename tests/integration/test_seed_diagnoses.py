@@ -55,6 +55,19 @@ def test_a_users_question_ranks_the_seed_cause_first(sherlog, cause):
     assert right[0].diagnoses[0].article in {c.article for c in right[0].citations}
 
 
+def test_the_description_resembles_a_passage_of_the_diagnosed_cause(sherlog):
+    from ui.render_text import render_text
+
+    cause, text = QUESTIONS[0]
+    answer = sherlog.ask(text)
+    top = answer.diagnoses[0]
+    assert top.cause == cause
+    near = top.resembles
+    assert near is not None and near.score > sherlog.params.resemblance_floor
+    assert cause in sherlog.kb.passage_causes[(near.article, near.anchor)]
+    assert f"resembles [{near.article}#{near.anchor}]" in render_text(answer)
+
+
 def test_accuracy_floor_over_all_questions(sherlog):
     correct = sum(top_cause(sherlog.ask(text)) == cause for cause, text in QUESTIONS)
     assert correct / len(QUESTIONS) >= 0.75

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import networkx as nx
 import pytest
@@ -123,6 +124,35 @@ class TestPosterior:
         post = posterior(G, [yes("printer-jam")], PARAMS)
         a, b, u = 0.6 * 0.02, 0.2 * 0.02, 0.2 * 0.05  # no cause produces it: leak only
         assert post[UNKNOWN] == pytest.approx(u / (a + b + u))  # 0.385, up from 0.2
+
+
+class TestResemblance:
+    """The description's similarity to each cause's passages: one more likelihood ratio."""
+
+    PARAMS = dataclasses.replace(PARAMS, resemblance_weight=10.0, resemblance_floor=0.6)
+
+    def test_by_hand(self, G):
+        post = posterior(G, [], self.PARAMS, resemblance={"a": 0.7, "b": 0.5})
+        a, b, u = 0.6 * math.exp(10 * 0.1), 0.2 * math.exp(10 * -0.1), 0.2
+        assert post == pytest.approx(
+            {"a": a / (a + b + u), "b": b / (a + b + u), UNKNOWN: u / (a + b + u)}
+        )
+
+    def test_a_description_resembling_nothing_does_not_count_against_every_cause(self, G):
+        # nothing reaches the floor: it drops to the best similarity, 0.3
+        post = posterior(G, [], self.PARAMS, resemblance={"a": 0.3, "b": 0.2})
+        a, b, u = 0.6, 0.2 * math.exp(10 * -0.1), 0.2
+        assert post == pytest.approx(
+            {"a": a / (a + b + u), "b": b / (a + b + u), UNKNOWN: u / (a + b + u)}
+        )
+
+    def test_a_cause_without_a_similarity_gets_no_factor(self, G):
+        post = posterior(G, [], self.PARAMS, resemblance={"a": 0.6})
+        assert post == pytest.approx(posterior(G, [], self.PARAMS))
+
+    def test_rank_causes_reports_it(self, G):
+        ranked = rank_causes(G, [yes("down")], self.PARAMS, resemblance={"b": 0.9})
+        assert [(d.cause, d.resemblance) for d in ranked] == [("b", 0.9), ("a", None)]
 
 
 class TestRankCauses:
