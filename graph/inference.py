@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.build import NodeKind, causes
-from graph.evidence import Evidence
+from graph.evidence import Evidence, OriginKind
 
 __all__ = [
     "UNKNOWN",
@@ -188,7 +188,10 @@ def posterior(
             prior = params.unknown_prior if total_prior else 1.0
         else:
             prior = (1.0 - params.unknown_prior) * G.nodes[h]["prior"] / total_prior
-        evidence_log = sum(math.log(likelihood(G, h, e, params)) for e in observed)
+        evidence_log = sum(
+            math.log(max(likelihood(G, h, e, params) for e in group))
+            for group in _by_clause(observed)
+        )
         logs[h] = math.log(prior) + params.evidence_weight * evidence_log
         if not observed and h != UNKNOWN:
             logs[h] += math.log(params.silence)
@@ -198,6 +201,22 @@ def posterior(
     weights = {h: math.exp(v - top) for h, v in logs.items()}
     norm = sum(weights.values())
     return {h: w / norm for h, w in weights.items()}
+
+
+def _by_clause(observed: Sequence[Evidence]) -> list[list[Evidence]]:
+    """Observations grouped by the clause of the message they were read from; a log line
+    or an answer is a group of its own.
+
+    One clause is one observation: when it resembles several symptoms about equally, each
+    hypothesis reads it as the one that suits it best, and no hypothesis is credited (or
+    blamed) twice for the same words.
+    """
+    groups: dict[object, list[Evidence]] = {}
+    for n, item in enumerate(observed):
+        o = item.origin
+        key = (o.source, o.text, o.span) if o.kind is OriginKind.MESSAGE else n
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
 
 
 def rank_causes(
