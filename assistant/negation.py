@@ -153,7 +153,9 @@ _WORKING = re.compile(
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
-    r"|active\s*(?:/|\()\s*running)\b",
+    r"|active\s*(?:/|\()\s*running"
+    r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and)\s+running"
+    r"(?!\s+(?:out|low|short|slow|hot|at|into|on\s+fumes)\b))\b",
     re.IGNORECASE,
 )
 
@@ -246,6 +248,10 @@ def state(text: str) -> State:
     ('working', 'working')
     >>> state("mount shows rw").value, state("touch says Read-only file system").value
     ('working', 'failing')
+    >>> state("hostd and vpxa are running").value, state("vpxa is not running").value
+    ('working', 'failing')
+    >>> state("the datastore is running out of space").value
+    'neutral'
     """
     text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
