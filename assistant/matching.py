@@ -77,6 +77,8 @@ def clauses(message: str) -> list[Clause]:
     ['the other MAC is a VMware one but not on this VM']
     >>> [c.text for c in clauses("nothing changed (the firewall tab has one allow rule).")]
     ['nothing changed', 'the firewall tab has one allow rule']
+    >>> [c.text for c in clauses("the app team insists esxi is broken and wants a reboot")]
+    ['the app team insists esxi is broken and wants a reboot']
     """
     found: list[Clause] = []
     pos = 0
@@ -86,7 +88,12 @@ def clauses(message: str) -> list[Clause]:
         stripped = piece.strip()
         if _says_something(stripped):
             start = pos + piece.index(stripped)
-            found += _parts(stripped, start) or [Clause(stripped, start, start + len(stripped))]
+            # a guess or hearsay stays whole: "the app team insists esxi is broken and
+            # wants the hosts rebooted" reports neither part as seen (a question is still
+            # cut: "can X and Y run on edges with ECMP on?" presupposes what it asks about)
+            guess = is_request(stripped) and not stripped.endswith("?")
+            parts = [] if guess else _parts(stripped, start)
+            found += parts or [Clause(stripped, start, start + len(stripped))]
         if sep:
             pos = sep.end()
     return found[:MAX_CLAUSES]
