@@ -45,14 +45,17 @@ _FAILURE_STATES = re.compile(
     re.IGNORECASE,
 )
 _DENIALS = re.compile(
-    rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|without|unaffected"
-    rf"|{_CONTRACTED})\b",
+    rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|unaffected"
+    rf"|{_CONTRACTED})\b|^\W*without\b",
     re.IGNORECASE,
 )
 
 
 # "no problems", "without any issue": says that something works
-_NO_PROBLEM = r"(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)"
+_NO_PROBLEM = (
+    r"(?:(?:no|without(?:\s+any)?)\s+(?:problems?|issues?|trouble|hiccups?)"
+    r"|without(?:\s+any)?\s+(?:(?:packet\s+)?loss|errors?|drops?))"
+)
 
 # a broken state, negated, reports that something works: "it's not full", "never hung"
 _NOT_BROKEN = (
@@ -63,6 +66,7 @@ _NOT_BROKEN = (
 
 
 _NOT_BROKEN_RE = re.compile(_NOT_BROKEN, re.IGNORECASE)
+_NO_PROBLEM_RE = re.compile(rf"\b{_NO_PROBLEM}\b", re.IGNORECASE)
 
 
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
@@ -79,6 +83,8 @@ def is_negated(text: str) -> bool:
 
     >>> is_negated("other VMs on the host were not affected")
     True
+    >>> is_negated("the guest bonds its NICs without a port-channel"), is_negated("without LACP")
+    (False, True)
     >>> is_negated("there are no errors in vCenter")
     True
     >>> is_negated("restarting hostd didn't help")
@@ -248,6 +254,8 @@ def state(text: str) -> State:
     ('working', 'working')
     >>> state("mount shows rw").value, state("touch says Read-only file system").value
     ('working', 'failing')
+    >>> state("the ping goes through without any loss").value
+    'working'
     >>> state("hostd and vpxa are running").value, state("vpxa is not running").value
     ('working', 'failing')
     >>> state("the datastore is running out of space").value
@@ -255,7 +263,9 @@ def state(text: str) -> State:
     """
     text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
-    failing = bool(_FAILURE_STATES.search(text) or _FAILING.search(text)) or level is State.FAILING
+    unbroken = _NO_PROBLEM_RE.sub(" fine ", text)
+    failing = bool(_FAILURE_STATES.search(unbroken) or _FAILING.search(unbroken))
+    failing = failing or level is State.FAILING
     working = bool(_WORKING.search(_FAILURE_STATES.sub(" ", text))) or level is State.WORKING
     if failing == working:
         return State.NEUTRAL
