@@ -15,7 +15,14 @@ from assistant.answer import Answer, compose_answer
 from assistant.attachments import Attachment
 from assistant.conversation import Conversation, Turn
 from assistant.errors import EvidenceError
-from assistant.logscan import compile_patterns, hits_to_evidence, scan
+from assistant.logscan import (
+    LogHit,
+    compile_distinct,
+    compile_patterns,
+    hits_to_evidence,
+    scan,
+    scan_distinct,
+)
 from assistant.matching import match_symptoms
 from assistant.settings import Settings
 from graph import UNKNOWN, InferenceParams, next_question, posterior, rank_causes
@@ -24,7 +31,7 @@ from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
-from kb.patterns import PatternSet
+from kb.patterns import DistinctSet, PatternSet
 from kb.store import open_chroma
 
 __all__ = ["Sherlog"]
@@ -44,9 +51,11 @@ class Sherlog:
     embedder: Embedder
     params: InferenceParams = field(default_factory=InferenceParams)
     patterns: PatternSet = field(init=False)
+    distinct: DistinctSet = field(init=False)
 
     def __post_init__(self) -> None:
         self.patterns = compile_patterns(self.kb)
+        self.distinct = compile_distinct(self.kb)
 
     @classmethod
     def open(
@@ -73,10 +82,10 @@ class Sherlog:
 
     def gather_evidence(self, text: str, attachments: Sequence[Attachment] = ()) -> list[Evidence]:
         """Evidence from the message's words, its pasted log lines and every attachment."""
-        pasted = scan(self.patterns, "message", text)
+        pasted = self._scan("message", text)
         evidence = hits_to_evidence(pasted)
         for attachment in attachments:
-            evidence += hits_to_evidence(scan(self.patterns, attachment.name, attachment.text))
+            evidence += hits_to_evidence(self._scan(attachment.name, attachment.text))
         # A log line is a better witness than a paraphrase of it: words only speak for
         # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
@@ -96,6 +105,10 @@ class Sherlog:
             for cause in owners.get((hit.article, hit.anchor), ()):
                 best.setdefault(cause, hit)
         return best
+
+    def _scan(self, source: str, text: str) -> list[LogHit]:
+        """Log hits in one text: single-line patterns, then keys showing two values."""
+        return scan(self.patterns, source, text) + scan_distinct(self.distinct, source, text)
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""

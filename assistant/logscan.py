@@ -7,9 +7,17 @@ from dataclasses import dataclass
 
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.model import KnowledgeBase
-from kb.patterns import PatternSet
+from kb.patterns import DistinctSet, PatternSet
 
-__all__ = ["LOG_STRENGTH", "LogHit", "compile_patterns", "hits_to_evidence", "scan"]
+__all__ = [
+    "LOG_STRENGTH",
+    "LogHit",
+    "compile_distinct",
+    "compile_patterns",
+    "hits_to_evidence",
+    "scan",
+    "scan_distinct",
+]
 
 LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
 MAX_LINE_CHARS = 8192  # longer lines are matched on their first 8 KiB
@@ -32,6 +40,28 @@ class LogHit:
 def compile_patterns(kb: KnowledgeBase) -> PatternSet:
     """One RE2 set over every symptom pattern in the KB, keyed by symptom id."""
     return PatternSet((s.id, p) for s in kb.symptoms.values() for p in s.patterns)
+
+
+def compile_distinct(kb: KnowledgeBase) -> DistinctSet:
+    """Every symptom's ``distinct`` patterns (one key, two values), keyed by symptom id."""
+    return DistinctSet((s.id, p) for s in kb.symptoms.values() for p in s.distinct)
+
+
+def scan_distinct(distinct: DistinctSet, source: str, text: str) -> list[LogHit]:
+    """A hit for each symptom whose key shows two values in ``text``, located at the line
+    where the second value appeared; the hit's text names the values and their lines."""
+    return [
+        LogHit(
+            c.symptom,
+            source,
+            c.values[1][1],
+            c.summary,
+            None,
+            len(c.spans),
+            c.spans,
+        )
+        for c in distinct.conflicts(text, MAX_LINE_CHARS)
+    ]
 
 
 def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:

@@ -27,7 +27,7 @@ from kb.model import (
     Waiver,
 )
 from kb.passages import html_sections, markdown_sections, slugify, text_sections
-from kb.patterns import pattern_problem
+from kb.patterns import DISTINCT_GROUPS, pattern_problem
 from kb.schema import FrontMatter
 
 __all__ = ["ARTICLE_SUFFIXES", "article_files", "check_kb", "load_kb"]
@@ -201,6 +201,7 @@ def _graph_article(
                 article=spec.id,
                 phrasings=tuple(s.phrasings),
                 patterns=tuple(s.patterns),
+                distinct=tuple(s.distinct),
             )
             for s in spec.symptoms
         ),
@@ -295,14 +296,15 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
         where = lines.get(article.id, _Lines(None, 0))
         shown = str(article.path)
         for i, symptom in enumerate(article.symptoms):
-            for j, pattern in enumerate(symptom.patterns):
-                reason = pattern_problem(pattern)
-                if reason:
-                    yield Problem(
-                        shown,
-                        where("symptoms", i, "patterns", j),
-                        f"symptoms[{i}].patterns[{j}]: {reason}, got {pattern!r}",
-                    )
+            for field, groups in (("patterns", ()), ("distinct", DISTINCT_GROUPS)):
+                for j, pattern in enumerate(getattr(symptom, field)):
+                    reason = pattern_problem(pattern, groups)
+                    if reason:
+                        yield Problem(
+                            shown,
+                            where("symptoms", i, field, j),
+                            f"symptoms[{i}].{field}[{j}]: {reason}, got {pattern!r}",
+                        )
         for i, cause in enumerate(article.causes):
             for j, effect in enumerate(cause.effects):
                 if effect.symptom not in symptom_ids:

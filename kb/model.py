@@ -65,6 +65,8 @@ class Symptom:
     article: str
     phrasings: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    # patterns with groups "key" and "value": seen when one key shows two values
+    distinct: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,19 @@ from dataclasses import dataclass
 
 import re2
 
-__all__ = ["PatternSet", "pattern_problem"]
+__all__ = ["DISTINCT_GROUPS", "Conflict", "DistinctSet", "PatternSet", "pattern_problem"]
 
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 8 << 20  # generous for one log regex, small enough to refuse a blow-up
 _OPTIONS.log_errors = False  # we report compile errors ourselves, with file and line
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """Return why a pattern is unusable, or None when it is fine.
+DISTINCT_GROUPS = ("key", "value")
+
+
+def pattern_problem(pattern: str, groups: tuple[str, ...] = ()) -> str | None:
+    """Return why a pattern is unusable, or None when it is fine; ``groups`` names the
+    named groups it must have.
 
     >>> pattern_problem(r"SQL2570N") is None
     True
@@ -28,6 +32,8 @@ def pattern_problem(pattern: str) -> str | None:
     'does not compile with RE2 (invalid escape sequence: \\\\1)'
     >>> pattern_problem(r".*")
     'matches an empty line, so it would match every line'
+    >>> pattern_problem(r"from (?P<key>[0-9.]+) (?P<mac>[0-9a-f:]+)", DISTINCT_GROUPS)
+    'has no named group (?P<value>...)'
     """
     try:
         compiled = re2.compile(pattern, _OPTIONS)
@@ -38,6 +44,9 @@ def pattern_problem(pattern: str) -> str | None:
         return f"does not compile with RE2 ({reason})"
     if compiled.search("") is not None:
         return "matches an empty line, so it would match every line"
+    for group in groups:
+        if group not in compiled.groupindex:
+            return f"has no named group (?P<{group}>...)"
     return None
 
 
@@ -92,3 +101,87 @@ class PatternSet:
                 if found:
                     return found.span()
         return None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One key seen with two or more different values in one text (an IP answered from
+    two MACs), and where."""
+
+    symptom: str
+    key: str
+    values: tuple[tuple[str, int], ...]  # each different value as printed, with its line
+    spans: tuple[tuple[int, int, int], ...]  # (line, start, end) of every line that showed it
+
+    @property
+    def summary(self) -> str:
+        shown = ", ".join(f"{value} (line {line})" for value, line in self.values)
+        return f"{self.key} shows {len(self.values)} different values: {shown}"
+
+
+_HEX_GROUPS = re2.compile(r"^[0-9a-f]{1,4}(?:[:.-][0-9a-f]{1,4})+$")
+
+
+def _normal(value: str) -> str:
+    """One spelling per value: MAC addresses compare equal whatever their notation.
+
+    >>> {_normal(v) for v in ["00:50:56:9A:3C:11", "0:50:56:9a:3c:11", "00-50-56-9a-3c-11",
+    ...     "0050.569a.3c11"]}
+    {'0050569a3c11'}
+    """
+    value = value.lower()
+    if not _HEX_GROUPS.search(value):
+        return value
+    parts = value.replace("-", ":").replace(".", ":").split(":")
+    width = {6: 2, 3: 4}.get(len(parts), 0)
+    return "".join(p.zfill(width) for p in parts)
+
+
+class DistinctSet:
+    """Patterns with groups ``key`` and ``value``, keyed by symptom: the symptom shows when
+    one key appears with two or more different values in one text.
+
+    >>> ds = DistinctSet([("two-macs", r"reply from (?P<key>\\S+) \\[(?P<value>[0-9A-F:]+)\\]")])
+    >>> [c.summary for c in ds.conflicts("reply from 10.0.0.5 [00:50:56:AA:00:01]\\n"
+    ...     "reply from 10.0.0.5 [00:50:56:AA:00:02]\\nreply from 10.0.0.5 [00:50:56:AA:00:01]")]
+    ['10.0.0.5 shows 2 different values: 00:50:56:AA:00:01 (line 1), 00:50:56:AA:00:02 (line 2)']
+    """
+
+    MAX_KEYS = 100_000  # per text: memory stays bounded on a huge log
+
+    def __init__(self, keyed_patterns: Iterable[tuple[str, str]]):
+        self._symptoms: list[str] = []
+        self._compiled: list[re2._Regexp] = []
+        for symptom, pattern in keyed_patterns:
+            self._symptoms.append(symptom)
+            self._compiled.append(re2.compile(pattern, _OPTIONS))
+        self._set = PatternSet((str(n), p.pattern) for n, p in enumerate(self._compiled))
+
+    def __len__(self) -> int:
+        return len(self._symptoms)
+
+    def conflicts(self, text: str, max_line_chars: int = 8192) -> list[Conflict]:
+        """The first conflicting key of each symptom in ``text``, best evidenced first."""
+        if not self._symptoms:
+            return []
+        seen: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
+        spans: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+        for number, line in enumerate(text.split("\n"), 1):
+            line = line[:max_line_chars]
+            for n in self._set.match(line):
+                found = self._compiled[int(n)].search(line)
+                if found is None:
+                    continue
+                where = (self._symptoms[int(n)], found.group("key").lower())
+                if where not in seen and len(seen) >= self.MAX_KEYS:
+                    continue
+                value = found.group("value")
+                seen.setdefault(where, {}).setdefault(_normal(value), (value, number))
+                spans.setdefault(where, []).append((number, *found.span()))
+        out: dict[str, Conflict] = {}
+        for (symptom, key), values in seen.items():
+            if len(values) >= 2 and symptom not in out:
+                out[symptom] = Conflict(
+                    symptom, key, tuple(values.values()), tuple(spans[(symptom, key)][:1000])
+                )
+        return list(out.values())

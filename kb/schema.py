@@ -36,6 +36,7 @@ class SymptomSpec(_Strict):
     question: Text
     phrasings: list[Text] = []
     patterns: list[Text] = []
+    distinct: list[Text] = []
 
 
 class EffectSpec(_Strict):

@@ -68,6 +68,17 @@ def test_the_description_resembles_a_passage_of_the_diagnosed_cause(sherlog):
     assert f"resembles [{near.article}#{near.anchor}]" in render_text(answer)
 
 
+def test_two_macs_in_pasted_arping_output_are_one_observation(sherlog):
+    text = (
+        "users lose the app server every few minutes\n"
+        "Unicast reply from 10.40.12.31 [00:50:56:9A:3C:11]  0.642ms\n"
+        "Unicast reply from 10.40.12.31 [00:50:56:9A:7E:02]  0.713ms\n"
+    )
+    seen = [e for e in sherlog.gather_evidence(text) if e.symptom == "two-macs-for-one-ip"]
+    assert [(e.origin.kind.value, e.origin.line) for e in seen] == [("log", 3)]
+    assert "00:50:56:9A:7E:02 (line 3)" in seen[0].origin.text
+
+
 def test_accuracy_floor_over_all_questions(sherlog):
     correct = sum(top_cause(sherlog.ask(text)) == cause for cause, text in QUESTIONS)
     assert correct / len(QUESTIONS) >= 0.75

@@ -6,9 +6,10 @@ import pytest
 
 from assistant.attachments import attachment_from_bytes, read_attachment
 from assistant.errors import EvidenceError
-from assistant.logscan import compile_patterns, hits_to_evidence, scan
+from assistant.logscan import compile_patterns, hits_to_evidence, scan, scan_distinct
 from graph.evidence import OriginKind
 from kb.loader import load_kb
+from kb.patterns import DistinctSet
 
 LIMIT = 1024 * 1024
 
@@ -30,6 +31,24 @@ class TestScan:
 
     def test_no_patterns_no_hits(self, kb_dir):
         assert scan(compile_patterns(load_kb(kb_dir)), "x.log", "all quiet\n") == []
+
+    def test_a_key_with_two_values_is_one_hit_at_the_second_value(self):
+        distinct = DistinctSet([("two-macs", r"from (?P<key>[0-9.]+) \[(?P<value>[0-9A-F:]+)\]")])
+        text = (
+            "ARPING 10.0.0.5\n"
+            "reply from 10.0.0.5 [00:50:56:AA:00:01]\n"
+            "reply from 10.0.0.9 [00:50:56:AA:00:07]\n"
+            "reply from 10.0.0.5 [00:50:56:AA:00:02]\n"
+            "reply from 10.0.0.5 [00:50:56:AA:00:01]\n"
+        )
+        (hit,) = scan_distinct(distinct, "arping.txt", text)
+        assert (hit.symptom, hit.first_line, hit.count) == ("two-macs", 4, 3)
+        assert hit.text == (
+            "10.0.0.5 shows 2 different values: 00:50:56:AA:00:01 (line 2), "
+            "00:50:56:AA:00:02 (line 4)"
+        )
+        assert [line for line, _, _ in hit.spans] == [2, 4, 5]
+        assert scan_distinct(distinct, "arping.txt", text.replace(":02]", ":01]")) == []
 
 
 class TestAttachments:

@@ -179,6 +179,16 @@ class TestProblems:
         (problem,) = _problems(kb_dir)
         assert "symptoms[0].patterns[0]" in problem and reason in problem
 
+    def test_distinct_patterns_need_key_and_value_groups(self, kb_dir):
+        good = r"from (?P<key>[0-9.]+) \[(?P<value>[0-9a-f:]+)\]"
+        distinct = "['WIDGET-GAMMA-FAIL']\n    distinct: ['{}']"
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": distinct.format(good)}))
+        assert load_kb(kb_dir).symptoms["gamma-symptom"].distinct == (good,)
+        bad = good.replace("?P<value>", "?P<mac>")
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": distinct.format(bad)}))
+        (problem,) = _problems(kb_dir)
+        assert "symptoms[0].distinct[0]: has no named group (?P<value>...)" in problem
+
     def test_catastrophic_pattern_is_linear_time(self, kb_dir):
         # (a+)+$ backtracks exponentially in Python's re; RE2 accepts it and stays linear.
         write_article(kb_dir, "gamma", _article(**{"'WIDGET-GAMMA-FAIL'": "'(a+)+$'"}))
