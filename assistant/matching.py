@@ -48,6 +48,7 @@ CLAUSE_MARGIN = 0.02
 MAX_CLAUSES = 64
 
 _AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+", re.IGNORECASE)
+_PAIRED = re.compile(r"\b(?:between|both)\s+(?:the\s+)?[\w./:-]+$", re.IGNORECASE)
 _SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
     r"(?!\s+(?:not|no|never)\b)\s+"
@@ -166,9 +167,13 @@ def _parts(text: str, offset: int) -> list[Clause]:
     ['it went down', 'the host client spins and times out']
     >>> _parts("ping, ssh and https", 0)
     []
+    >>> _parts("vmotion between esx03 and esx04 times out since the move", 0)
+    []
     """
     pieces, pos = [], 0
     for sep in [*_AND.finditer(text), None]:
+        if sep and _PAIRED.search(text, 0, sep.start()):
+            continue  # "between esx03 and esx04" names two things, it is not two clauses
         end = sep.start() if sep else len(text)
         if text[pos:end].strip():
             pieces.append([pos, end])
