@@ -19,9 +19,11 @@ from assistant.logscan import (
     LogHit,
     compile_distinct,
     compile_patterns,
+    compile_sequences,
     hits_to_evidence,
     scan,
     scan_distinct,
+    scan_sequences,
 )
 from assistant.matching import match_symptoms
 from assistant.settings import Settings
@@ -31,7 +33,7 @@ from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
-from kb.patterns import DistinctSet, PatternSet
+from kb.patterns import DistinctSet, PatternSet, SequenceSet
 from kb.store import open_chroma
 
 __all__ = ["Sherlog"]
@@ -52,10 +54,12 @@ class Sherlog:
     params: InferenceParams = field(default_factory=InferenceParams)
     patterns: PatternSet = field(init=False)
     distinct: DistinctSet = field(init=False)
+    sequences: SequenceSet = field(init=False)
 
     def __post_init__(self) -> None:
         self.patterns = compile_patterns(self.kb)
         self.distinct = compile_distinct(self.kb)
+        self.sequences = compile_sequences(self.kb)
 
     @classmethod
     def open(
@@ -107,8 +111,13 @@ class Sherlog:
         return best
 
     def _scan(self, source: str, text: str) -> list[LogHit]:
-        """Log hits in one text: single-line patterns, then keys showing two values."""
-        return scan(self.patterns, source, text) + scan_distinct(self.distinct, source, text)
+        """Log hits in one text: single-line patterns, keys showing two values, and line
+        sequences."""
+        return [
+            *scan(self.patterns, source, text),
+            *scan_distinct(self.distinct, source, text),
+            *scan_sequences(self.sequences, source, text),
+        ]
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.model import KnowledgeBase
-from kb.patterns import DistinctSet, PatternSet
+from kb.patterns import DistinctSet, PatternSet, SequenceSet
 
 __all__ = [
     "LOG_STRENGTH",
     "LogHit",
     "compile_distinct",
     "compile_patterns",
+    "compile_sequences",
     "hits_to_evidence",
     "scan",
     "scan_distinct",
+    "scan_sequences",
 ]
 
 LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
@@ -61,6 +63,24 @@ def scan_distinct(distinct: DistinctSet, source: str, text: str) -> list[LogHit]
             c.spans,
         )
         for c in distinct.conflicts(text, MAX_LINE_CHARS)
+    ]
+
+
+def compile_sequences(kb: KnowledgeBase) -> SequenceSet:
+    """Every symptom's line sequences (a command, then its telling result)."""
+    return SequenceSet(
+        (s.id, q.first, q.then, q.within, q.until)
+        for s in kb.symptoms.values()
+        for q in s.sequences
+    )
+
+
+def scan_sequences(sequences: SequenceSet, source: str, text: str) -> list[LogHit]:
+    """A hit for each symptom whose sequence completes in ``text``, located at the line
+    that completed it; the hit's text shows both lines."""
+    return [
+        LogHit(c.symptom, source, c.then[0], c.summary, None, c.count, c.spans)
+        for c in sequences.chains(text, MAX_LINE_CHARS)
     ]
 
 

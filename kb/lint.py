@@ -188,7 +188,12 @@ def _near_duplicates(
 
 
 def _unmatched_patterns(kb: KnowledgeBase, corpus: Iterable[str]) -> Iterable[LintWarning]:
-    patterns = [(s, p) for s in kb.symptoms.values() for p in (*s.patterns, *s.distinct)]
+    patterns = [
+        (s, p)
+        for s in kb.symptoms.values()
+        for p in (*s.patterns, *s.distinct, *(x for q in s.sequences for x in (q.first, q.then)))
+        if p
+    ]
     if not patterns:
         return
     matcher = PatternSet((str(n), p) for n, (_, p) in enumerate(patterns))

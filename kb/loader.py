@@ -22,6 +22,7 @@ from kb.model import (
     Effect,
     Fix,
     KnowledgeBase,
+    LineSequence,
     Step,
     Symptom,
     Waiver,
@@ -202,6 +203,9 @@ def _graph_article(
                 phrasings=tuple(s.phrasings),
                 patterns=tuple(s.patterns),
                 distinct=tuple(s.distinct),
+                sequences=tuple(
+                    LineSequence(q.first, q.then, q.within, q.until) for q in s.sequences
+                ),
             )
             for s in spec.symptoms
         ),
@@ -296,6 +300,18 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
         where = lines.get(article.id, _Lines(None, 0))
         shown = str(article.path)
         for i, symptom in enumerate(article.symptoms):
+            for j, seq in enumerate(symptom.sequences):
+                for part in ("first", "then", "until"):
+                    if getattr(seq, part) is None:
+                        continue
+                    reason = pattern_problem(getattr(seq, part))
+                    if reason:
+                        yield Problem(
+                            shown,
+                            where("symptoms", i, "sequences", j),
+                            f"symptoms[{i}].sequences[{j}].{part}: {reason}, "
+                            f"got {getattr(seq, part)!r}",
+                        )
             for field, groups in (("patterns", ()), ("distinct", DISTINCT_GROUPS)):
                 for j, pattern in enumerate(getattr(symptom, field)):
                     reason = pattern_problem(pattern, groups)

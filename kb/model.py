@@ -56,6 +56,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class LineSequence:
+    """A line matching ``first``, then ``then`` later on that line or on one of the next
+    ``within`` lines, unless a line matching ``until`` comes between (the next command):
+    a command and its result (a large DF ping, then 100% packet loss)."""
+
+    first: str
+    then: str
+    within: int = 5
+    until: str | None = None
+
+
+@dataclass(frozen=True)
 class Symptom:
     """An observation a user can make; shared by every cause that produces it."""
 
@@ -67,6 +79,7 @@ class Symptom:
     patterns: tuple[str, ...] = ()
     # patterns with groups "key" and "value": seen when one key shows two values
     distinct: tuple[str, ...] = ()
+    sequences: tuple[LineSequence, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import re2
 
-__all__ = ["DISTINCT_GROUPS", "Conflict", "DistinctSet", "PatternSet", "pattern_problem"]
+__all__ = [
+    "DISTINCT_GROUPS",
+    "Chain",
+    "Conflict",
+    "DistinctSet",
+    "PatternSet",
+    "SequenceSet",
+    "pattern_problem",
+]
 
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 8 << 20  # generous for one log regex, small enough to refuse a blow-up
@@ -185,3 +193,95 @@ class DistinctSet:
                     symptom, key, tuple(values.values()), tuple(spans[(symptom, key)][:1000])
                 )
         return list(out.values())
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A ``first`` line and the ``then`` line that followed it."""
+
+    symptom: str
+    first: tuple[int, str]  # line number and text
+    then: tuple[int, str]
+    count: int  # how many times the sequence completed in the text
+    spans: tuple[tuple[int, int, int], ...]  # (line, start, end) of both lines, first time
+
+    @property
+    def summary(self) -> str:
+        (n1, t1), (n2, t2) = self.first, self.then
+        if n1 == n2:
+            return t1
+        return f"{t1}  ->  line {n2}: {t2}"
+
+
+class SequenceSet:
+    """Line sequences keyed by symptom: a line matching ``first``, then a line matching
+    ``then`` after it on the same line or within the next ``within`` lines, with no line
+    matching ``until`` between them.
+
+    >>> ss = SequenceSet([("df-ping", r"vmkping .*-d -s 8972", r"100% packet loss", 3, None)])
+    >>> (c,) = ss.chains("vmkping -d -s 8972 10.0.0.2\\nPING 10.0.0.2\\n100% packet loss")
+    >>> c.first[0], c.then[0], c.summary
+    (1, 3, 'vmkping -d -s 8972 10.0.0.2  ->  line 3: 100% packet loss')
+    >>> ss.chains("3 packets, 100% packet loss\\nvmkping -d -s 8972 10.0.0.2")
+    []
+    """
+
+    def __init__(self, keyed: Iterable[tuple[str, str, str, int, str | None]]):
+        keyed = list(keyed)
+        self._items = [
+            (symptom, re2.compile(first, _OPTIONS), re2.compile(then, _OPTIONS), within)
+            for symptom, first, then, within, _ in keyed
+        ]
+        self._firsts = PatternSet((str(n), it[1].pattern) for n, it in enumerate(self._items))
+        self._thens = PatternSet((str(n), it[2].pattern) for n, it in enumerate(self._items))
+        self._untils = PatternSet((str(n), k[4]) for n, k in enumerate(keyed) if k[4])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def chains(self, text: str, max_line_chars: int = 8192) -> list[Chain]:
+        """The first completed sequence of each symptom in ``text``, with a count."""
+        if not self._items:
+            return []
+        open_at: dict[int, tuple[int, str, tuple[int, int]]] = {}  # item -> its first line
+        found: dict[str, Chain] = {}
+        for number, line in enumerate(text.split("\n"), 1):
+            line = line[:max_line_chars]
+            firsts = {int(n) for n in self._firsts.match(line)}
+            thens = {int(n) for n in self._thens.match(line)}
+            untils = {int(n) for n in self._untils.match(line)} if open_at else set()
+            for n in sorted(firsts | thens | untils):
+                symptom, first, then, within = self._items[n]
+                hit = first.search(line) if n in firsts else None
+                if hit:  # a new first: its own result comes later on the line or after it
+                    after = then.search(line, hit.end()) if n in thens else None
+                    if after:
+                        self._record(
+                            found, symptom, (number, line, hit.span()), (number, line, after.span())
+                        )
+                        open_at.pop(n, None)
+                    else:
+                        open_at[n] = (number, line, hit.span())
+                    continue
+                start = open_at.get(n)
+                if start is None:
+                    continue
+                if n in untils or number - start[0] > within:
+                    del open_at[n]
+                    continue
+                after = then.search(line) if n in thens else None
+                if after:
+                    self._record(found, symptom, start, (number, line, after.span()))
+                    del open_at[n]
+        return list(found.values())
+
+    @staticmethod
+    def _record(found, symptom, first, then) -> None:
+        if symptom in found:
+            old = found[symptom]
+            found[symptom] = Chain(symptom, old.first, old.then, old.count + 1, old.spans)
+            return
+        spans = ((first[0], *first[2]), (then[0], *then[2]))
+        found[symptom] = Chain(
+            symptom, (first[0], first[1].strip()), (then[0], then[1].strip()), 1, spans
+        )

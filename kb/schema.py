@@ -30,6 +30,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SequenceSpec(_Strict):
+    first: Text
+    then: Text
+    within: int = Field(default=5, ge=0, le=50)
+    until: Text | None = None
+
+
 class SymptomSpec(_Strict):
     id: Id
     text: Text
@@ -37,6 +44,7 @@ class SymptomSpec(_Strict):
     phrasings: list[Text] = []
     patterns: list[Text] = []
     distinct: list[Text] = []
+    sequences: list[SequenceSpec] = []
 
 
 class EffectSpec(_Strict):

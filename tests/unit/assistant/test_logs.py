@@ -6,10 +6,16 @@ import pytest
 
 from assistant.attachments import attachment_from_bytes, read_attachment
 from assistant.errors import EvidenceError
-from assistant.logscan import compile_patterns, hits_to_evidence, scan, scan_distinct
+from assistant.logscan import (
+    compile_patterns,
+    hits_to_evidence,
+    scan,
+    scan_distinct,
+    scan_sequences,
+)
 from graph.evidence import OriginKind
 from kb.loader import load_kb
-from kb.patterns import DistinctSet
+from kb.patterns import DistinctSet, SequenceSet
 
 LIMIT = 1024 * 1024
 
@@ -49,6 +55,16 @@ class TestScan:
         )
         assert [line for line, _, _ in hit.spans] == [2, 4, 5]
         assert scan_distinct(distinct, "arping.txt", text.replace(":02]", ":01]")) == []
+
+    def test_a_sequence_completes_within_its_window_and_not_past_the_next_command(self):
+        seqs = SequenceSet([("df", r"ping -M do -s 1472", r"100% packet loss", 3, r"^\$ ping")])
+        ok = "$ ping -M do -s 1472 h\nPING h\n\n3 packets transmitted, 100% packet loss\n"
+        (hit,) = scan_sequences(seqs, "ping.txt", ok + ok)
+        assert (hit.first_line, hit.count, hit.text.startswith("$ ping -M do")) == (4, 2, True)
+        assert [line for line, _, _ in hit.spans] == [1, 4]
+        late = "$ ping -M do -s 1472 h\n.\n.\n.\n.\n100% packet loss\n"
+        other = "$ ping -M do -s 1472 h\n0% packet loss\n$ ping h\n100% packet loss\n"
+        assert scan_sequences(seqs, "x", late) == scan_sequences(seqs, "x", other) == []
 
 
 class TestAttachments:

@@ -189,6 +189,20 @@ class TestProblems:
         (problem,) = _problems(kb_dir)
         assert "symptoms[0].distinct[0]: has no named group (?P<value>...)" in problem
 
+    def test_sequences_are_loaded_and_checked(self, kb_dir):
+        seq = "['WIDGET-GAMMA-FAIL']\n    sequences: [{{first: 'START', then: '{}', within: 2}}]"
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": seq.format("LOST")}))
+        (loaded,) = load_kb(kb_dir).symptoms["gamma-symptom"].sequences
+        assert (loaded.first, loaded.then, loaded.within, loaded.until) == (
+            "START",
+            "LOST",
+            2,
+            None,
+        )
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": seq.format("x*")}))
+        (problem,) = _problems(kb_dir)
+        assert "symptoms[0].sequences[0].then: matches an empty line" in problem
+
     def test_catastrophic_pattern_is_linear_time(self, kb_dir):
         # (a+)+$ backtracks exponentially in Python's re; RE2 accepts it and stays linear.
         write_article(kb_dir, "gamma", _article(**{"'WIDGET-GAMMA-FAIL'": "'(a+)+$'"}))
