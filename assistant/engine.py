@@ -41,6 +41,7 @@ __all__ = ["Sherlog"]
 MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment
 RELATED_PASSAGES = 3
 ALL_PASSAGES = 10_000  # resemblance ranks every passage; a KB has a few hundred
+REFERENCE_ANCHORS = frozenset({"sources", "references", "see-also"})
 
 
 @dataclass
@@ -102,10 +103,13 @@ class Sherlog:
         return evidence
 
     def _resemblance(self, passages: Sequence[PassageHit]) -> dict[str, PassageHit]:
-        """Each cause's closest passage among ``passages`` (best first)."""
+        """Each cause's closest passage among ``passages`` (best first). A list of sources
+        is not a description of a cause: it resembles any text that names the products."""
         owners = self.kb.passage_causes
         best: dict[str, PassageHit] = {}
         for hit in passages:
+            if hit.anchor in REFERENCE_ANCHORS:
+                continue
             for cause in owners.get((hit.article, hit.anchor), ()):
                 best.setdefault(cause, hit)
         return best
