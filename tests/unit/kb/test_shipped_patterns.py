@@ -38,23 +38,31 @@ def _entries() -> list[tuple[str, str, list[str]]]:
 
 ENTRIES = _entries()
 SYMPTOM_ENTRIES = [e for e in ENTRIES if not e[1].startswith("_")]
-DISTINCT_ENTRIES = [
-    (file, symptom, blocks)
+# Readers of facts that span lines: fixture key -> (the patterns a symptom declares for
+# it, what finds the fact in a block of text and names its symptoms)
+MULTI_LINE = {
+    "distinct": (
+        lambda s: s.distinct,
+        lambda text: [c.symptom for c in DISTINCT.conflicts(text)],
+    ),
+    "sequences": (
+        lambda s: [q.first for q in s.sequences],
+        lambda text: [c.symptom for c in SEQUENCES.chains(text)],
+    ),
+}
+BLOCKS = [
+    (kind, file, symptom, blocks)
+    for kind in MULTI_LINE
     for file, key, table in ENTRIES
-    if key == "_distinct"
+    if key == f"_{kind}"
     for symptom, blocks in table.items()
 ]
-SEQUENCE_ENTRIES = [
-    (file, symptom, blocks)
-    for file, key, table in ENTRIES
-    if key == "_sequences"
-    for symptom, blocks in table.items()
-]
-NO_SEQUENCE_BLOCKS = [
-    (file, block) for file, key, blocks in ENTRIES if key == "_sequences_none" for block in blocks
-]
-NO_CONFLICT_BLOCKS = [
-    (file, block) for file, key, blocks in ENTRIES if key == "_distinct_none" for block in blocks
+NO_FACT_BLOCKS = [
+    (kind, file, block)
+    for kind in MULTI_LINE
+    for file, key, blocks in ENTRIES
+    if key == f"_{kind}_none"
+    for block in blocks
 ]
 NEGATIVE_LINES = [
     (file, line) for file, key, lines in ENTRIES if key == "_must_not_match" for line in lines
@@ -85,49 +93,28 @@ def test_look_alike_lines_match_nothing(file, line):
     assert PATTERNS.match(line) == [], f"{file}: {line!r} matched {PATTERNS.match(line)}"
 
 
-def test_every_distinct_symptom_has_blocks():
-    covered = {symptom for _, symptom, _ in DISTINCT_ENTRIES}
-    missing = sorted(s.id for s in KB.symptoms.values() if s.distinct and s.id not in covered)
-    assert not missing, f"symptoms with distinct patterns but no _distinct blocks: {missing}"
+@pytest.mark.parametrize("kind", MULTI_LINE)
+def test_every_multi_line_symptom_has_blocks(kind):
+    declared, _ = MULTI_LINE[kind]
+    covered = {symptom for k, _, symptom, _ in BLOCKS if k == kind}
+    missing = sorted(s.id for s in KB.symptoms.values() if declared(s) and s.id not in covered)
+    assert not missing, f"symptoms with {kind} but no _{kind} blocks: {missing}"
 
 
-@pytest.mark.parametrize(("file", "symptom", "blocks"), DISTINCT_ENTRIES, ids=lambda v: str(v)[:40])
-def test_blocks_show_their_conflict(file, symptom, blocks):
-    assert KB.symptoms[symptom].distinct, f"{file}: {symptom} has no distinct patterns"
+@pytest.mark.parametrize(("kind", "file", "symptom", "blocks"), BLOCKS, ids=lambda v: str(v)[:40])
+def test_blocks_show_their_fact(kind, file, symptom, blocks):
+    declared, find = MULTI_LINE[kind]
+    assert declared(KB.symptoms[symptom]), f"{file}: {symptom} declares no {kind}"
     for block in blocks:
-        found = [c.symptom for c in DISTINCT.conflicts(block)]
-        assert symptom in found, f"{file}: {symptom}: no conflict in {block!r}"
-    for pattern in KB.symptoms[symptom].distinct:
+        assert symptom in find(block), f"{file}: {symptom}: {kind} finds nothing in {block!r}"
+    lines = [line for block in blocks for line in block.splitlines()]
+    for pattern in declared(KB.symptoms[symptom]):
         compiled = re2.compile(pattern)
-        lines = [line for block in blocks for line in block.splitlines()]
         assert any(compiled.search(line) for line in lines), (
-            f"{file}: {symptom}: distinct pattern {pattern!r} reads none of its lines"
+            f"{file}: {symptom}: {kind} pattern {pattern!r} reads none of its lines"
         )
 
 
-@pytest.mark.parametrize(("file", "block"), NO_CONFLICT_BLOCKS, ids=lambda v: str(v)[:40])
-def test_blocks_without_a_conflict_show_none(file, block):
-    assert DISTINCT.conflicts(block) == [], f"{file}: {block!r}"
-
-
-def test_every_sequence_symptom_has_blocks():
-    covered = {symptom for _, symptom, _ in SEQUENCE_ENTRIES}
-    missing = sorted(s.id for s in KB.symptoms.values() if s.sequences and s.id not in covered)
-    assert not missing, f"symptoms with sequences but no _sequences blocks: {missing}"
-
-
-@pytest.mark.parametrize(("file", "symptom", "blocks"), SEQUENCE_ENTRIES, ids=lambda v: str(v)[:40])
-def test_blocks_complete_their_sequence(file, symptom, blocks):
-    for block in blocks:
-        found = [c.symptom for c in SEQUENCES.chains(block)]
-        assert symptom in found, f"{file}: {symptom}: no sequence completes in {block!r}"
-    for seq in KB.symptoms[symptom].sequences:
-        first = re2.compile(seq.first)
-        assert any(first.search(line) for b in blocks for line in b.splitlines()), (
-            f"{file}: {symptom}: sequence first {seq.first!r} reads none of its lines"
-        )
-
-
-@pytest.mark.parametrize(("file", "block"), NO_SEQUENCE_BLOCKS, ids=lambda v: str(v)[:40])
-def test_blocks_without_a_sequence_complete_none(file, block):
-    assert SEQUENCES.chains(block) == [], f"{file}: {block!r}"
+@pytest.mark.parametrize(("kind", "file", "block"), NO_FACT_BLOCKS, ids=lambda v: str(v)[:40])
+def test_blocks_without_the_fact_show_none(kind, file, block):
+    assert MULTI_LINE[kind][1](block) == [], f"{file}: {block!r}"
