@@ -175,6 +175,7 @@ _NONE_SEEN = re.compile(
 # How full something is: "100% used", "at 20%", "60% free", "3TB free", "0B free", "free 150MB"
 _PERCENT = re.compile(
     r"(?:\b(?:at|is|are|was|were|shows?|says|near|nearly|over|above|reached|hits?)\s+)"
+    r"(?:(?:only|just|about|around|roughly|approx\w*|like|barely|merely|~)\s*)?"
     r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?"
     r"|(\d{1,3}(?:\.\d+)?)\s?%(?:\s*(?:(free|avail\w*|left)|used|full|use|usage|utili[sz]\w*"
     r"|capacity))",
@@ -202,6 +203,8 @@ def _fill_level(text: str) -> State:
     ['failing', 'failing', 'working', 'neutral']
     >>> _fill_level("the server has like 30 gigs free").value
     'working'
+    >>> _fill_level("df -h shows / at only 41%").value, _fill_level("inode use is just 4%").value
+    ('working', 'working')
     >>> _fill_level("around 40% of new TCP sessions hang").value
     'neutral'
     >>> _fill_level("df -h: Use% 100%, Avail 0").value, _fill_level("100% packet loss").value
