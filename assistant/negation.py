@@ -149,7 +149,8 @@ _FAILING = re.compile(
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
-    r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew)\b",
+    r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
+    r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?)\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
@@ -159,6 +160,7 @@ _WORKING = re.compile(
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
+    r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
     r"|active\s*(?:/|\()\s*running"
     r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and)\s+running"
     r"(?!\s+(?:out|low|short|slow|hot|at|into|on\s+fumes)\b))\b",
@@ -259,6 +261,8 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("the ping goes through without any loss").value
     'working'
+    >>> state("time is correct").value, state("the time on the workstation is wrong").value
+    ('working', 'failing')
     >>> state("hostd and vpxa are running").value, state("vpxa is not running").value
     ('working', 'failing')
     >>> state("the datastore is running out of space").value
