@@ -150,7 +150,10 @@ _FAILING = re.compile(
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
     r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
-    r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?)\b",
+    r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?"
+    r"|used\s+up|exhaust(?:ed|ion)|deplet(?:ed|ion)|(?:ran|runs?|running)\s+out"
+    r"|out\s+of\s+(?:space|inodes|memory|disk|room|file\s+handles)"
+    r"|(?:zero|0)\s+(?:free|avail\w*|left))\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
@@ -266,7 +269,11 @@ def state(text: str) -> State:
     >>> state("hostd and vpxa are running").value, state("vpxa is not running").value
     ('working', 'failing')
     >>> state("the datastore is running out of space").value
-    'neutral'
+    'failing'
+    >>> state("Inode usage is only 4%").value, state("all the inodes are used up").value
+    ('working', 'failing')
+    >>> state("zero free inodes on the partition").value
+    'failing'
     """
     text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
