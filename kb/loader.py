@@ -261,6 +261,18 @@ def _pydantic_problem(shown: str, where: _Lines, error: dict[str, Any]) -> Probl
 # --- across articles --------------------------------------------------------------------
 
 
+def _regexes(symptom: Symptom) -> Iterator[tuple[str, tuple, str, tuple[str, ...]]]:
+    """Every regex a symptom declares: (label, YAML path, pattern, named groups it needs)."""
+    for j, pattern in enumerate(symptom.patterns):
+        yield f"patterns[{j}]", ("patterns", j), pattern, ()
+    for j, pattern in enumerate(symptom.distinct):
+        yield f"distinct[{j}]", ("distinct", j), pattern, DISTINCT_GROUPS
+    for j, seq in enumerate(symptom.sequences):
+        for part in ("first", "then", "until"):
+            if getattr(seq, part) is not None:
+                yield f"sequences[{j}].{part}", ("sequences", j), getattr(seq, part), ()
+
+
 def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterator[Problem]:
     seen_article: dict[str, Article] = {}
     for article in articles:
@@ -300,27 +312,14 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
         where = lines.get(article.id, _Lines(None, 0))
         shown = str(article.path)
         for i, symptom in enumerate(article.symptoms):
-            for j, seq in enumerate(symptom.sequences):
-                for part in ("first", "then", "until"):
-                    if getattr(seq, part) is None:
-                        continue
-                    reason = pattern_problem(getattr(seq, part))
-                    if reason:
-                        yield Problem(
-                            shown,
-                            where("symptoms", i, "sequences", j),
-                            f"symptoms[{i}].sequences[{j}].{part}: {reason}, "
-                            f"got {getattr(seq, part)!r}",
-                        )
-            for field, groups in (("patterns", ()), ("distinct", DISTINCT_GROUPS)):
-                for j, pattern in enumerate(getattr(symptom, field)):
-                    reason = pattern_problem(pattern, groups)
-                    if reason:
-                        yield Problem(
-                            shown,
-                            where("symptoms", i, field, j),
-                            f"symptoms[{i}].{field}[{j}]: {reason}, got {pattern!r}",
-                        )
+            for label, path, pattern, groups in _regexes(symptom):
+                reason = pattern_problem(pattern, groups)
+                if reason:
+                    yield Problem(
+                        shown,
+                        where("symptoms", i, *path),
+                        f"symptoms[{i}].{label}: {reason}, got {pattern!r}",
+                    )
         for i, cause in enumerate(article.causes):
             for j, effect in enumerate(cause.effects):
                 if effect.symptom not in symptom_ids:

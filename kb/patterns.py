@@ -169,7 +169,7 @@ class DistinctSet:
         return len(self._symptoms)
 
     def conflicts(self, text: str, max_line_chars: int = 8192) -> list[Conflict]:
-        """The first conflicting key of each symptom in ``text``, best evidenced first."""
+        """The first conflicting key of each symptom in ``text``, in the order found."""
         if not self._symptoms:
             return []
         seen: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
