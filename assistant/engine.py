@@ -20,6 +20,7 @@ from assistant.logscan import (
     compile_distinct,
     compile_patterns,
     compile_sequences,
+    compile_vendor_rules,
     hits_to_evidence,
     scan,
     scan_distinct,
@@ -56,11 +57,13 @@ class Sherlog:
     patterns: PatternSet = field(init=False)
     distinct: DistinctSet = field(init=False)
     sequences: SequenceSet = field(init=False)
+    vendors: dict[str, tuple[str, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.patterns = compile_patterns(self.kb)
         self.distinct = compile_distinct(self.kb)
         self.sequences = compile_sequences(self.kb)
+        self.vendors = compile_vendor_rules(self.kb)
 
     @classmethod
     def open(
@@ -119,7 +122,7 @@ class Sherlog:
         sequences."""
         return [
             *scan(self.patterns, source, text),
-            *scan_distinct(self.distinct, source, text),
+            *scan_distinct(self.distinct, source, text, self.vendors),
             *scan_sequences(self.sequences, source, text),
         ]
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import netaddr
 
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.model import KnowledgeBase
-from kb.patterns import DistinctSet, PatternSet, SequenceSet
+from kb.patterns import Conflict, DistinctSet, PatternSet, SequenceSet
 
 __all__ = [
     "LOG_STRENGTH",
@@ -15,13 +18,18 @@ __all__ = [
     "compile_distinct",
     "compile_patterns",
     "compile_sequences",
+    "compile_vendor_rules",
     "hits_to_evidence",
+    "mac_vendor",
     "scan",
     "scan_distinct",
     "scan_sequences",
 ]
 
 LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
+# MACs of two vendors answering for one IP are two machines, unless one server bonds NICs
+# from two makers: strong evidence, less sure than a product's own message.
+VENDOR_STRENGTH = 0.8
 MAX_LINE_CHARS = 8192  # longer lines are matched on their first 8 KiB
 MAX_LINES_KEPT = 1000
 
@@ -37,6 +45,7 @@ class LogHit:
     span: tuple[int, int] | None
     count: int
     spans: tuple[tuple[int, int, int], ...] = ()  # (line, start, end), up to MAX_LINES_KEPT
+    strength: float = LOG_STRENGTH
 
 
 def compile_patterns(kb: KnowledgeBase) -> PatternSet:
@@ -49,21 +58,80 @@ def compile_distinct(kb: KnowledgeBase) -> DistinctSet:
     return DistinctSet((s.id, p) for s in kb.symptoms.values() for p in s.distinct)
 
 
-def scan_distinct(distinct: DistinctSet, source: str, text: str) -> list[LogHit]:
+def compile_vendor_rules(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Symptom with ``distinct`` patterns -> the symptoms seen when the MACs it finds for
+    one key come from different vendors (their ``different_vendors``)."""
+    rules: dict[str, tuple[str, ...]] = {}
+    for s in kb.symptoms.values():
+        if s.different_vendors:
+            rules[s.different_vendors] = (*rules.get(s.different_vendors, ()), s.id)
+    return rules
+
+
+@functools.lru_cache(maxsize=4096)
+def mac_vendor(value: str) -> str | None:
+    """The organisation the IEEE registered a MAC address's OUI to, in any notation; None
+    for a locally administered MAC (a Windows NLB cluster MAC, a bond's chosen MAC), an
+    unregistered prefix or a value that is no MAC. VMware's several OUIs all name one
+    organisation, so two VMs' MACs are never "different vendors".
+
+    >>> mac_vendor("00:50:56:9a:12:34"), mac_vendor("000c.2912.3456")
+    ('VMware, Inc.', 'VMware, Inc.')
+    >>> mac_vendor("3C-52-82-1F-07-E9"), mac_vendor("02-BF-0A-01-01-64"), mac_vendor("10.0.0.1")
+    ('Hewlett Packard', None, None)
+    """
+    try:
+        eui = netaddr.EUI(value)
+    except (netaddr.AddrFormatError, TypeError, ValueError):
+        return None
+    if eui.version != 48 or eui.words[0] & 0x02:
+        return None
+    try:
+        return eui.oui.registration().org
+    except netaddr.NotRegisteredError:
+        return None
+
+
+def scan_distinct(
+    distinct: DistinctSet,
+    source: str,
+    text: str,
+    vendors: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[LogHit]:
     """A hit for each symptom whose key shows two values in ``text``, located at the line
-    where the second value appeared; the hit's text names the values and their lines."""
-    return [
-        LogHit(
-            c.symptom,
-            source,
-            c.values[1][1],
-            c.summary,
-            None,
-            len(c.spans),
-            c.spans,
+    where the second value appeared; the hit's text names the values and their lines.
+
+    ``vendors`` (from :func:`compile_vendor_rules`) adds a hit for each symptom that is
+    seen when the values of one key are MACs of two registered vendors."""
+    vendors = vendors or {}
+    conflicts = distinct.conflicts(text, MAX_LINE_CHARS, every=bool(vendors))
+    hits: dict[str, LogHit] = {}
+    for c in conflicts:
+        line = c.values[1][1]  # where the second value appeared
+        hits.setdefault(
+            c.symptom, LogHit(c.symptom, source, line, c.summary, None, len(c.spans), c.spans)
         )
-        for c in distinct.conflicts(text, MAX_LINE_CHARS)
-    ]
+    for c in conflicts:
+        for symptom in vendors.get(c.symptom, ()):
+            if symptom not in hits and (hit := _vendor_hit(symptom, source, c)):
+                hits[symptom] = hit
+    return list(hits.values())
+
+
+def _vendor_hit(symptom: str, source: str, conflict: Conflict) -> LogHit | None:
+    named: dict[str, tuple[str, int]] = {}
+    for value, line in conflict.values:
+        if (org := mac_vendor(value)) is not None:
+            named.setdefault(org, (value, line))
+    if len(named) < 2:
+        return None
+    (org1, (mac1, line1)), (org2, (mac2, line2)) = list(named.items())[:2]
+    text = (
+        f"{conflict.key} answers from two vendors' NICs: {mac1} ({org1}, line {line1}) "
+        f"and {mac2} ({org2}, line {line2})"
+    )
+    spans = tuple(s for s in conflict.spans if s[0] in (line1, line2))
+    return LogHit(symptom, source, line2, text, None, len(spans), spans, VENDOR_STRENGTH)
 
 
 def compile_sequences(kb: KnowledgeBase) -> SequenceSet:
@@ -118,7 +186,7 @@ def hits_to_evidence(hits: Iterable[LogHit]) -> list[Evidence]:
         Evidence(
             h.symptom,
             True,
-            LOG_STRENGTH,
+            h.strength,
             Origin(OriginKind.LOG, h.source, h.text, line=h.first_line, span=h.span, count=h.count),
         )
         for h in hits

@@ -206,6 +206,7 @@ def _graph_article(
                 sequences=tuple(
                     LineSequence(q.first, q.then, q.within, q.until) for q in s.sequences
                 ),
+                different_vendors=s.different_vendors,
             )
             for s in spec.symptoms
         ),
@@ -307,11 +308,21 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
                     owner[item.id] = (kind, article)
 
     symptom_ids = {s.id for a in articles for s in a.symptoms}
+    with_distinct = {s.id for a in articles for s in a.symptoms if s.distinct}
     fix_ids = {f.id for a in articles for f in a.fixes}
     for article in articles:
         where = lines.get(article.id, _Lines(None, 0))
         shown = str(article.path)
         for i, symptom in enumerate(article.symptoms):
+            source = symptom.different_vendors
+            if source is not None and source not in with_distinct:
+                what = "has no distinct patterns" if source in symptom_ids else "is no symptom"
+                yield Problem(
+                    shown,
+                    where("symptoms", i, "different_vendors"),
+                    f"symptoms[{i}].different_vendors: {source!r} {what}; it must name a "
+                    "symptom whose distinct patterns find the MACs to compare",
+                )
             for label, path, pattern, groups in _regexes(symptom):
                 reason = pattern_problem(pattern, groups)
                 if reason:

@@ -80,6 +80,9 @@ class Symptom:
     # patterns with groups "key" and "value": seen when one key shows two values
     distinct: tuple[str, ...] = ()
     sequences: tuple[LineSequence, ...] = ()
+    # seen when the MACs another symptom's distinct patterns find for one key belong to
+    # different registered vendors (IEEE OUI): that symptom's id
+    different_vendors: str | None = None
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,11 @@ class DistinctSet:
     def __len__(self) -> int:
         return len(self._symptoms)
 
-    def conflicts(self, text: str, max_line_chars: int = 8192) -> list[Conflict]:
-        """The first conflicting key of each symptom in ``text``, in the order found."""
+    def conflicts(
+        self, text: str, max_line_chars: int = 8192, every: bool = False
+    ) -> list[Conflict]:
+        """The first conflicting key of each symptom in ``text`` (with ``every``, all of
+        them), in the order found."""
         if not self._symptoms:
             return []
         seen: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
@@ -186,13 +189,17 @@ class DistinctSet:
                 value = found.group("value")
                 seen.setdefault(where, {}).setdefault(_normal(value), (value, number))
                 spans.setdefault(where, []).append((number, *found.span()))
-        out: dict[str, Conflict] = {}
+        out: list[Conflict] = []
+        shown: set[str] = set()
         for (symptom, key), values in seen.items():
-            if len(values) >= 2 and symptom not in out:
-                out[symptom] = Conflict(
-                    symptom, key, tuple(values.values()), tuple(spans[(symptom, key)][:1000])
+            if len(values) >= 2 and (every or symptom not in shown):
+                shown.add(symptom)
+                out.append(
+                    Conflict(
+                        symptom, key, tuple(values.values()), tuple(spans[(symptom, key)][:1000])
+                    )
                 )
-        return list(out.values())
+        return out
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class SymptomSpec(_Strict):
     patterns: list[Text] = []
     distinct: list[Text] = []
     sequences: list[SequenceSpec] = []
+    different_vendors: Id | None = None
 
 
 class EffectSpec(_Strict):

@@ -56,6 +56,25 @@ class TestScan:
         assert [line for line, _, _ in hit.spans] == [2, 4, 5]
         assert scan_distinct(distinct, "arping.txt", text.replace(":02]", ":01]")) == []
 
+    def test_macs_of_two_vendors_for_one_key_show_the_vendor_symptom(self):
+        distinct = DistinctSet([("two-macs", r"from (?P<key>[0-9.]+) \[(?P<value>[0-9A-F:]+)\]")])
+        vendors = {"two-macs": ("another-device",)}
+        vmware_hp = (
+            "reply from 10.0.0.5 [00:50:56:9A:12:34]\n"
+            "reply from 10.0.0.5 [3C:52:82:1F:07:E9]\n"
+            "reply from 10.0.0.5 [00:50:56:9A:12:34]\n"
+        )
+        two, other = scan_distinct(distinct, "arping.txt", vmware_hp, vendors)
+        assert (two.symptom, other.symptom, other.first_line) == ("two-macs", "another-device", 2)
+        assert "00:50:56:9A:12:34 (VMware, Inc., line 1)" in other.text
+        assert "3C:52:82:1F:07:E9 (Hewlett Packard, line 2)" in other.text
+        assert hits_to_evidence([other])[0].strength == 0.8 < hits_to_evidence([two])[0].strength
+        # Two VMware OUIs are one vendor; a locally administered MAC (NLB) has none.
+        for second in ("00:0C:29:11:22:33", "02:BF:0A:01:01:64"):
+            text = vmware_hp.replace("3C:52:82:1F:07:E9", second)
+            hits = scan_distinct(distinct, "x", text, vendors)
+            assert [h.symptom for h in hits] == ["two-macs"]
+
     def test_a_sequence_completes_within_its_window_and_not_past_the_next_command(self):
         seqs = SequenceSet([("df", r"ping -M do -s 1472", r"100% packet loss", 3, r"^\$ ping")])
         ok = "$ ping -M do -s 1472 h\nPING h\n\n3 packets transmitted, 100% packet loss\n"

@@ -189,6 +189,18 @@ class TestProblems:
         (problem,) = _problems(kb_dir)
         assert "symptoms[0].distinct[0]: has no named group (?P<value>...)" in problem
 
+    def test_different_vendors_names_a_symptom_with_distinct_patterns(self, kb_dir):
+        distinct = "['WIDGET-GAMMA-FAIL']\n    distinct: ['from (?P<key>[0-9.]+) (?P<value>[0-9a-f:]+)']"
+        vendors = "\n  - {id: gamma-vendors, text: t, question: 'q?', different_vendors: %s}"
+        two = distinct + vendors % "gamma-symptom"
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": two}))
+        assert load_kb(kb_dir).symptoms["gamma-vendors"].different_vendors == "gamma-symptom"
+        for target, what in [("alpha-symptom", "has no distinct patterns"), ("ghost", "is no")]:
+            broken = distinct + vendors % target
+            write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": broken}))
+            (problem,) = _problems(kb_dir)
+            assert f"symptoms[1].different_vendors: {target!r} {what}" in problem
+
     def test_sequences_are_loaded_and_checked(self, kb_dir):
         seq = "['WIDGET-GAMMA-FAIL']\n    sequences: [{{first: 'START', then: '{}', within: 2}}]"
         write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": seq.format("LOST")}))

@@ -17,7 +17,13 @@ import pytest
 import re2
 import yaml
 
-from assistant.logscan import compile_distinct, compile_patterns, compile_sequences
+from assistant.logscan import (
+    compile_distinct,
+    compile_patterns,
+    compile_sequences,
+    compile_vendor_rules,
+    scan_distinct,
+)
 from kb.loader import load_kb
 
 REPO = Path(__file__).resolve().parents[3]
@@ -26,6 +32,7 @@ KB = load_kb(REPO / "kb" / "articles")
 PATTERNS = compile_patterns(KB)
 DISTINCT = compile_distinct(KB)
 SEQUENCES = compile_sequences(KB)
+VENDORS = compile_vendor_rules(KB)
 
 
 def _entries() -> list[tuple[str, str, list[str]]]:
@@ -38,16 +45,27 @@ def _entries() -> list[tuple[str, str, list[str]]]:
 
 ENTRIES = _entries()
 SYMPTOM_ENTRIES = [e for e in ENTRIES if not e[1].startswith("_")]
-# Readers of facts that span lines: fixture key -> (the patterns a symptom declares for
-# it, what finds the fact in a block of text and names its symptoms)
+# Readers of facts that span lines: fixture key -> (whether a symptom declares one, the
+# patterns it declares for it, what finds the fact in a block of text and names symptoms)
 MULTI_LINE = {
     "distinct": (
+        lambda s: bool(s.distinct),
         lambda s: s.distinct,
         lambda text: [c.symptom for c in DISTINCT.conflicts(text)],
     ),
     "sequences": (
+        lambda s: bool(s.sequences),
         lambda s: [q.first for q in s.sequences],
         lambda text: [c.symptom for c in SEQUENCES.chains(text)],
+    ),
+    "vendors": (  # different_vendors: the MACs that another symptom's distinct patterns find
+        lambda s: s.different_vendors is not None,
+        lambda s: [],
+        lambda text: [
+            h.symptom
+            for h in scan_distinct(DISTINCT, "fixture", text, VENDORS)
+            if KB.symptoms[h.symptom].different_vendors
+        ],
     ),
 }
 BLOCKS = [
@@ -95,16 +113,16 @@ def test_look_alike_lines_match_nothing(file, line):
 
 @pytest.mark.parametrize("kind", MULTI_LINE)
 def test_every_multi_line_symptom_has_blocks(kind):
-    declared, _ = MULTI_LINE[kind]
+    declares, _, _ = MULTI_LINE[kind]
     covered = {symptom for k, _, symptom, _ in BLOCKS if k == kind}
-    missing = sorted(s.id for s in KB.symptoms.values() if declared(s) and s.id not in covered)
+    missing = sorted(s.id for s in KB.symptoms.values() if declares(s) and s.id not in covered)
     assert not missing, f"symptoms with {kind} but no _{kind} blocks: {missing}"
 
 
 @pytest.mark.parametrize(("kind", "file", "symptom", "blocks"), BLOCKS, ids=lambda v: str(v)[:40])
 def test_blocks_show_their_fact(kind, file, symptom, blocks):
-    declared, find = MULTI_LINE[kind]
-    assert declared(KB.symptoms[symptom]), f"{file}: {symptom} declares no {kind}"
+    declares, declared, find = MULTI_LINE[kind]
+    assert declares(KB.symptoms[symptom]), f"{file}: {symptom} declares no {kind}"
     for block in blocks:
         assert symptom in find(block), f"{file}: {symptom}: {kind} finds nothing in {block!r}"
     lines = [line for block in blocks for line in block.splitlines()]
@@ -117,4 +135,4 @@ def test_blocks_show_their_fact(kind, file, symptom, blocks):
 
 @pytest.mark.parametrize(("kind", "file", "block"), NO_FACT_BLOCKS, ids=lambda v: str(v)[:40])
 def test_blocks_without_the_fact_show_none(kind, file, block):
-    assert MULTI_LINE[kind][1](block) == [], f"{file}: {block!r}"
+    assert MULTI_LINE[kind][2](block) == [], f"{file}: {block!r}"
