@@ -190,7 +190,9 @@ class TestProblems:
         assert "symptoms[0].distinct[0]: has no named group (?P<value>...)" in problem
 
     def test_different_vendors_names_a_symptom_with_distinct_patterns(self, kb_dir):
-        distinct = "['WIDGET-GAMMA-FAIL']\n    distinct: ['from (?P<key>[0-9.]+) (?P<value>[0-9a-f:]+)']"
+        distinct = (
+            "['WIDGET-GAMMA-FAIL']\n    distinct: ['from (?P<key>[0-9.]+) (?P<value>[0-9a-f:]+)']"
+        )
         vendors = "\n  - {id: gamma-vendors, text: t, question: 'q?', different_vendors: %s}"
         two = distinct + vendors % "gamma-symptom"
         write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": two}))
