@@ -69,11 +69,20 @@ _NOT_BROKEN_RE = re.compile(_NOT_BROKEN, re.IGNORECASE)
 _NO_PROBLEM_RE = re.compile(rf"\b{_NO_PROBLEM}\b", re.IGNORECASE)
 
 
+# the user does not know a reason ("not sure what it's complaining about", "no idea why"),
+# or a relative clause says whom the user does not know ("from IPs I don't recognise"):
+# neither denies what the clause reports
+_UNSURE = (
+    r"\b(?:not\s+(?:sure|certain|clear)|no\s+idea|(?:do|does|did)(?:n'?t|\s+not)\s+"
+    r"(?:know|understand|get|see))\s+(?:what|why|how|where|who|which|whether)\b"
+    r"|\b(?:\w+s|that|which)\s+(?:I|we)\s+(?:don'?t|do\s+not)\s+(?:recogni[sz]e|know)\b"
+)
+
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
 # "don't fragment" is the name of the DF bit, and "without any problem" says it works
 _NOT_DENIALS = re.compile(
     r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b'
-    rf"|\b{_NO_PROBLEM}\b|{_NOT_BROKEN}",
+    rf"|\b{_NO_PROBLEM}\b|{_NOT_BROKEN}|{_UNSURE}",
     re.IGNORECASE,
 )
 
@@ -131,6 +140,11 @@ def is_negated(text: str) -> bool:
     [False, False, False, True]
     >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
     ('failing', 'working')
+    >>> [is_negated(t) for t in ["df shows 400G free so not sure what its complaining about",
+    ...     "tons of failed logins from IPs I don't recognise", "no idea why it fails"]]
+    [False, False, False]
+    >>> is_negated("we don't use ip hash"), is_negated("I'm not sure it is the switch")
+    (True, True)
     """
     return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))))
 
@@ -163,6 +177,7 @@ _WORKING = re.compile(
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
+    r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
     r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
     r"|active\s*(?:/|\()\s*running"
     r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and)\s+running"
@@ -258,6 +273,8 @@ def state(text: str) -> State:
     'working'
     >>> state("df -h says 60% free").value, state("the disk is 100% used").value
     ('working', 'failing')
+    >>> state("all the datastores are half empty").value
+    'working'
     >>> state("df -h shows 58% used").value, state("the datastore has 3TB free??").value
     ('working', 'working')
     >>> state("mount shows rw").value, state("touch says Read-only file system").value
