@@ -26,7 +26,7 @@ from assistant.logscan import (
     scan_distinct,
     scan_sequences,
 )
-from assistant.matching import match_symptoms
+from assistant.matching import match_symptoms, pasted_output
 from assistant.settings import Settings
 from graph import UNKNOWN, InferenceParams, next_question, posterior, rank_causes
 from graph.evidence import Evidence
@@ -97,7 +97,7 @@ class Sherlog:
         # A log line is a better witness than a paraphrase of it: words only speak for
         # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
-        masked = [span for hit in pasted for span in hit.spans]
+        masked = [span for hit in pasted for span in hit.spans] + pasted_output(text)
         evidence += [
             e
             for e in match_symptoms(text, self.embedder, self.index, masked=masked)
@@ -119,12 +119,15 @@ class Sherlog:
 
     def _scan(self, source: str, text: str) -> list[LogHit]:
         """Log hits in one text: single-line patterns, keys showing two values, and line
-        sequences."""
-        return [
+        sequences. Lines that show a symptom outweigh lines that show it absent (df on
+        five filesystems, one of them full)."""
+        hits = [
             *scan(self.patterns, source, text),
             *scan_distinct(self.distinct, source, text, self.vendors),
             *scan_sequences(self.sequences, source, text),
         ]
+        shown = {h.symptom for h in hits if h.present}
+        return [h for h in hits if h.present or h.symptom not in shown]
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""

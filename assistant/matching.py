@@ -38,6 +38,7 @@ __all__ = [
     "clauses",
     "is_request",
     "match_symptoms",
+    "pasted_output",
 ]
 
 MATCH_THRESHOLD = 0.50
@@ -144,6 +145,48 @@ def is_request(text: str) -> bool:
     (False, False)
     """
     return bool(_REQUEST.match(text.strip()))
+
+
+# A line that runs a command: "$ df -h", "# df -i" (a root shell; a Markdown heading
+# starts with a capital), "[root@db01 ~]# df", "user@host:~$ arping", "C:\> arp -a",
+# "PS C:\> Get-Disk", "core01#show ip arp".
+_PROMPT = re.compile(
+    r"^\s*(?:\$\s*\S|#\s*[a-z./]|\[[^\]\n]*\]\s*[$#]\s*\S|[\w.-]+@[\w.-]+:\S*\s*[$#]\s*\S"
+    r"|(?:PS\s+)?[A-Za-z]:\\[^>\n]*>\s*\S|[\w.-]+#\s*(?:show|sh|display|ping|traceroute)\b)"
+)
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+
+
+def pasted_output(message: str) -> list[tuple[int, int, int]]:
+    r"""Lines of ``message`` that are a pasted command and its output, as (1-based line,
+    start, end) spans: a fenced block, or a prompt line and the lines after it up to a
+    blank line. Their words are the tool's, not the user's: "Filesystem Inodes IUsed
+    IFree IUse%" is a table header, not a report of used-up inodes, and a command line
+    says what was run, not what was seen; the KB's patterns read them instead.
+
+    >>> text = "disk is fine?\n$ df -i /\nFilesystem Inodes IUsed IFree IUse% Mounted on\n\nhelp"
+    >>> pasted_output(text)
+    [(2, 0, 9), (3, 0, 46)]
+    >>> pasted_output("# Problem\nour backups fail\n```\nerror 28\n```")
+    [(3, 0, 3), (4, 0, 8), (5, 0, 3)]
+    """
+    spans: list[tuple[int, int, int]] = []
+    fenced = in_output = False
+    for number, line in enumerate(message.split("\n"), 1):
+        if _FENCE.match(line):
+            spans.append((number, 0, len(line)))
+            fenced = not fenced
+            continue
+        if fenced:
+            spans.append((number, 0, len(line)))
+            continue
+        if not line.strip():
+            in_output = False
+            continue
+        in_output = in_output or bool(_PROMPT.match(line))
+        if in_output:
+            spans.append((number, 0, len(line)))
+    return spans
 
 
 def _mask(message: str, spans: Sequence[tuple[int, int, int]]) -> str:
