@@ -59,7 +59,8 @@ _NO_PROBLEM = (
 
 # a broken state, negated, reports that something works: "it's not full", "never hung"
 _NOT_BROKEN = (
-    r"\b(?:not|never|no\s+longer|(?:is|are|was|were)n'?t)\s+"
+    r"\b(?:not|never|no\s+longer|(?:is|are|was|were)n'?t|nowhere\s+near|far\s+from"
+    r"|not\s+(?:even\s+)?(?:close\s+to|anywhere\s+near))\s+"
     r"(?:(?:really|actually|completely|fully|totally|even|yet|that|so|too)\s+)?"
     r"(?:full|broken|down|slow|dead|stuck|hung|hanging|corrupt(?:ed)?|frozen)\b"
 )
@@ -123,6 +124,8 @@ def is_negated(text: str) -> bool:
     >>> is_negated("I can log into the host client as root without any problem")
     False
     >>> is_negated("df -h shows 41% so it's not full"), state("it's not full").value
+    (False, 'working')
+    >>> is_negated("the disk is nowhere near full"), state("the disk is nowhere near full").value
     (False, 'working')
     >>> is_negated("the management services on this host may not be responding")
     False
@@ -194,7 +197,8 @@ _NONE_SEEN = re.compile(
 
 # How full something is: "100% used", "at 20%", "60% free", "3TB free", "0B free", "free 150MB"
 _PERCENT = re.compile(
-    r"(?:\b(?:at|is|are|was|were|shows?|says|near|nearly|over|above|reached|hits?)\s+)"
+    r"(?:\b(?:at|is|are|was|were|shows?|says|near|nearly|over|above|reached|hits?|under|below"
+    r"|less\s+than)\s+)"
     r"(?:(?:only|just|about|around|roughly|approx\w*|like|barely|merely|~)\s*)?"
     r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?"
     r"|(\d{1,3}(?:\.\d+)?)\s?%(?:\s*(?:(free|avail\w*|left)|used|full|use|usage|utili[sz]\w*"
@@ -227,6 +231,8 @@ def _fill_level(text: str) -> State:
     ('working', 'working')
     >>> _fill_level("around 40% of new TCP sessions hang").value
     'neutral'
+    >>> _fill_level("df -h and df -i are both under 50% on every mount").value
+    'working'
     >>> _fill_level("df -h: Use% 100%, Avail 0").value, _fill_level("100% packet loss").value
     ('failing', 'neutral')
     """
