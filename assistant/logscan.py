@@ -46,6 +46,7 @@ class LogHit:
     count: int
     spans: tuple[tuple[int, int, int], ...] = ()  # (line, start, end), up to MAX_LINES_KEPT
     strength: float = LOG_STRENGTH
+    present: bool = True  # False: the lines show the symptom is not there
 
 
 def compile_patterns(kb: KnowledgeBase) -> PatternSet:
@@ -137,7 +138,7 @@ def _vendor_hit(symptom: str, source: str, conflict: Conflict) -> LogHit | None:
 def compile_sequences(kb: KnowledgeBase) -> SequenceSet:
     """Every symptom's line sequences (a command, then its telling result)."""
     return SequenceSet(
-        (s.id, q.first, q.then, q.within, q.until)
+        (s.id, q.first, q.then, q.within, q.until, q.absent)
         for s in kb.symptoms.values()
         for q in s.sequences
     )
@@ -145,10 +146,16 @@ def compile_sequences(kb: KnowledgeBase) -> SequenceSet:
 
 def scan_sequences(sequences: SequenceSet, source: str, text: str) -> list[LogHit]:
     """A hit for each symptom whose sequence completes in ``text``, located at the line
-    that completed it; the hit's text shows both lines."""
+    that completed it; the hit's text shows both lines. An absent sequence gives a hit
+    with ``present=False``, unless a sequence in the text shows the symptom."""
+    chains = sequences.chains(text, MAX_LINE_CHARS)
+    shown = {c.symptom for c in chains if not c.absent}
     return [
-        LogHit(c.symptom, source, c.then[0], c.summary, None, c.count, c.spans)
-        for c in sequences.chains(text, MAX_LINE_CHARS)
+        LogHit(
+            c.symptom, source, c.then[0], c.summary, None, c.count, c.spans, present=not c.absent
+        )
+        for c in chains
+        if not (c.absent and c.symptom in shown)
     ]
 
 
@@ -181,11 +188,12 @@ def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:
 
 
 def hits_to_evidence(hits: Iterable[LogHit]) -> list[Evidence]:
-    """Hard-ish evidence that each hit's symptom is present."""
+    """Hard-ish evidence that each hit's symptom is present (or, for a hit of an absent
+    sequence, that it is not)."""
     return [
         Evidence(
             h.symptom,
-            True,
+            h.present,
             h.strength,
             Origin(OriginKind.LOG, h.source, h.text, line=h.first_line, span=h.span, count=h.count),
         )

@@ -204,7 +204,7 @@ def _graph_article(
                 patterns=tuple(s.patterns),
                 distinct=tuple(s.distinct),
                 sequences=tuple(
-                    LineSequence(q.first, q.then, q.within, q.until) for q in s.sequences
+                    LineSequence(q.first, q.then, q.within, q.until, q.absent) for q in s.sequences
                 ),
                 different_vendors=s.different_vendors,
             )

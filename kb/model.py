@@ -59,12 +59,15 @@ class Section:
 class LineSequence:
     """A line matching ``first``, then ``then`` later on that line or on one of the next
     ``within`` lines, unless a line matching ``until`` comes between (the next command):
-    a command and its result (a large DF ping, then 100% packet loss)."""
+    a command and its result (a large DF ping, then 100% packet loss). An ``absent``
+    sequence shows that the symptom is *not* there (df -i, then every filesystem well
+    below 100% IUse%), unless a sequence or pattern in the same text shows it is."""
 
     first: str
     then: str
     within: int = 5
     until: str | None = None
+    absent: bool = False
 
 
 @dataclass(frozen=True)

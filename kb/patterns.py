@@ -211,6 +211,7 @@ class Chain:
     then: tuple[int, str]
     count: int  # how many times the sequence completed in the text
     spans: tuple[tuple[int, int, int], ...]  # (line, start, end) of both lines, first time
+    absent: bool = False  # the sequence shows the symptom is not there
 
     @property
     def summary(self) -> str:
@@ -233,12 +234,13 @@ class SequenceSet:
     []
     """
 
-    def __init__(self, keyed: Iterable[tuple[str, str, str, int, str | None]]):
-        keyed = list(keyed)
+    def __init__(self, keyed: Iterable[tuple[str, str, str, int, str | None] | tuple]):
+        keyed = [(*k, False) if len(k) == 5 else tuple(k) for k in keyed]
         self._items = [
             (symptom, re2.compile(first, _OPTIONS), re2.compile(then, _OPTIONS), within)
-            for symptom, first, then, within, _ in keyed
+            for symptom, first, then, within, _, _ in keyed
         ]
+        self._absent = [k[5] for k in keyed]
         self._firsts = PatternSet((str(n), it[1].pattern) for n, it in enumerate(self._items))
         self._thens = PatternSet((str(n), it[2].pattern) for n, it in enumerate(self._items))
         self._untils = PatternSet((str(n), k[4]) for n, k in enumerate(keyed) if k[4])
@@ -247,11 +249,12 @@ class SequenceSet:
         return len(self._items)
 
     def chains(self, text: str, max_line_chars: int = 8192) -> list[Chain]:
-        """The first completed sequence of each symptom in ``text``, with a count."""
+        """The first completed sequence of each symptom in ``text`` (and of each absent
+        one), with a count."""
         if not self._items:
             return []
         open_at: dict[int, tuple[int, str, tuple[int, int]]] = {}  # item -> its first line
-        found: dict[str, Chain] = {}
+        found: dict[tuple[str, bool], Chain] = {}
         for number, line in enumerate(text.split("\n"), 1):
             line = line[:max_line_chars]
             firsts = {int(n) for n in self._firsts.match(line)}
@@ -264,7 +267,10 @@ class SequenceSet:
                     after = then.search(line, hit.end()) if n in thens else None
                     if after:
                         self._record(
-                            found, symptom, (number, line, hit.span()), (number, line, after.span())
+                            found,
+                            (symptom, self._absent[n]),
+                            (number, line, hit.span()),
+                            (number, line, after.span()),
                         )
                         open_at.pop(n, None)
                     else:
@@ -278,17 +284,20 @@ class SequenceSet:
                     continue
                 after = then.search(line) if n in thens else None
                 if after:
-                    self._record(found, symptom, start, (number, line, after.span()))
+                    self._record(
+                        found, (symptom, self._absent[n]), start, (number, line, after.span())
+                    )
                     del open_at[n]
         return list(found.values())
 
     @staticmethod
-    def _record(found, symptom, first, then) -> None:
-        if symptom in found:
-            old = found[symptom]
-            found[symptom] = Chain(symptom, old.first, old.then, old.count + 1, old.spans)
+    def _record(found, key, first, then) -> None:
+        symptom, absent = key
+        if key in found:
+            old = found[key]
+            found[key] = Chain(symptom, old.first, old.then, old.count + 1, old.spans, absent)
             return
         spans = ((first[0], *first[2]), (then[0], *then[2]))
-        found[symptom] = Chain(
-            symptom, (first[0], first[1].strip()), (then[0], then[1].strip()), 1, spans
+        found[key] = Chain(
+            symptom, (first[0], first[1].strip()), (then[0], then[1].strip()), 1, spans, absent
         )

@@ -35,6 +35,7 @@ class SequenceSpec(_Strict):
     then: Text
     within: int = Field(default=5, ge=0, le=50)
     until: Text | None = None
+    absent: bool = False
 
 
 class SymptomSpec(_Strict):

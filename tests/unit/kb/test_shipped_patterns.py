@@ -23,6 +23,7 @@ from assistant.logscan import (
     compile_sequences,
     compile_vendor_rules,
     scan_distinct,
+    scan_sequences,
 )
 from kb.loader import load_kb
 
@@ -54,9 +55,16 @@ MULTI_LINE = {
         lambda text: [c.symptom for c in DISTINCT.conflicts(text)],
     ),
     "sequences": (
-        lambda s: bool(s.sequences),
-        lambda s: [q.first for q in s.sequences],
-        lambda text: [c.symptom for c in SEQUENCES.chains(text)],
+        lambda s: any(not q.absent for q in s.sequences),
+        lambda s: [q.first for q in s.sequences if not q.absent],
+        lambda text: [c.symptom for c in SEQUENCES.chains(text) if not c.absent],
+    ),
+    "absent": (  # sequences that show a symptom is not there
+        lambda s: any(q.absent for q in s.sequences),
+        lambda s: [q.first for q in s.sequences if q.absent],
+        lambda text: [
+            h.symptom for h in scan_sequences(SEQUENCES, "fixture", text) if not h.present
+        ],
     ),
     "vendors": (  # different_vendors: the MACs that another symptom's distinct patterns find
         lambda s: s.different_vendors is not None,
