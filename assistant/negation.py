@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-__all__ = ["Reading", "State", "Switch", "is_negated", "keeps_default", "read", "state", "switch"]
+__all__ = [
+    "Owner",
+    "Reading",
+    "State",
+    "Switch",
+    "is_negated",
+    "keeps_default",
+    "owner",
+    "read",
+    "state",
+    "switch",
+]
 
 _CONTRACTED = r"(?:do|does|did|is|are|was|were|has|have|had|should|could|would|ca|wo)n'?t"
 _FAILURE_STATES = re.compile(
@@ -371,6 +382,52 @@ def keeps_default(clause: str, phrasing: str) -> bool:
     return bool(_UNCHANGED.search(clause) and _AT_DEFAULT.search(phrasing))
 
 
+class Owner(Enum):
+    """Whether a clause says addresses (MACs, NICs) belong to the machine in question or
+    to a different one: "both MACs are vNICs of the VM itself" against "the other MAC
+    belongs to a different server". A sentence embedding scores these two 0.93 alike."""
+
+    SAME = "same"
+    OTHER = "other"
+    NEUTRAL = "neutral"
+
+
+_ADDRESSES = re.compile(
+    r"\b(?:macs?|mac\s+address(?:es)?|hardware\s+address(?:es)?|v?nics?|adapters?|eno\d|eth\d)\b",
+    re.IGNORECASE,
+)
+_MACHINE = r"(?:server|vm|guest|machine|box|host|node|computer|device|appliance|printer|laptop)"
+_SAME_OWNER = re.compile(
+    rf"\b(?:(?:the\s+)?same\s+{_MACHINE}|itself|its\s+own|our\s+own"
+    r"|its\s+(?:two|2|both|other|second)\s+v?nics?)\b",
+    re.IGNORECASE,
+)
+_OTHER_OWNER = re.compile(
+    rf"\b(?:different|another|some\s+other|foreign|rogue)\s+(?:\w+\s+)?(?:{_MACHINE}|vendor)s?\b"
+    r"|\b(?:not|isn'?t|aren'?t)\s+(?:one\s+of\s+|any\s+(?:nic\s+)?of\s+)?(?:our|its|this|the)\s+"
+    r"(?:\w+'?s\s+|own\s+)?v?nics?\b"
+    r"|\b(?:not|isn'?t|aren'?t)\s+(?:one\s+of\s+)?(?:any\s+)?v?nics?\s+of\s+(?:our|its|this|the)\b",
+    re.IGNORECASE,
+)
+
+
+def owner(text: str) -> Owner:
+    """Whom the addresses ``text`` talks about belong to: the machine itself or another.
+
+    >>> [owner(t).value for t in ["both MACs belong to the server itself",
+    ...     "the other mac belongs to a different server", "the two macs are both nics of the "
+    ...     "same server", "the second mac is not one of our server's nics",
+    ...     "VMs on the same host talk fine", "ARP shows two MACs for one IP"]]
+    ['same', 'other', 'same', 'other', 'neutral', 'neutral']
+    """
+    if not _ADDRESSES.search(text):
+        return Owner.NEUTRAL
+    same, other = bool(_SAME_OWNER.search(text)), bool(_OTHER_OWNER.search(text))
+    if same == other:
+        return Owner.NEUTRAL
+    return Owner.SAME if same else Owner.OTHER
+
+
 @dataclass(frozen=True)
 class Reading:
     """What one piece of text says, as far as polarity goes."""
@@ -378,22 +435,27 @@ class Reading:
     denied: bool
     state: State
     switch: Switch
+    owner: Owner = Owner.NEUTRAL
 
     def opposes(self, other: Reading) -> bool:
-        """One reports working what the other reports failing, or on what the other has off.
+        """One reports working what the other reports failing, on what the other has off,
+        or its own addresses where the other has another machine's.
 
         >>> read("the host client works").opposes(read("the host client does not load"))
         True
         >>> read("mirroring is enabled").opposes(read("mirroring is off"))
         True
+        >>> read("both MACs are its own vNICs").opposes(read("the other mac is another box"))
+        True
         """
-        return {self.state, other.state} == {State.FAILING, State.WORKING} or {
-            self.switch,
-            other.switch,
-        } == {Switch.ON, Switch.OFF}
+        return (
+            {self.state, other.state} == {State.FAILING, State.WORKING}
+            or {self.switch, other.switch} == {Switch.ON, Switch.OFF}
+            or {self.owner, other.owner} == {Owner.SAME, Owner.OTHER}
+        )
 
 
 @lru_cache(maxsize=8192)
 def read(text: str) -> Reading:
     """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
-    return Reading(is_negated(text), state(text), switch(text))
+    return Reading(is_negated(text), state(text), switch(text), owner(text))
