@@ -53,7 +53,7 @@ _PAIRED = re.compile(r"\b(?:between|both)\s+(?:the\s+)?[\w./:-]+$", re.IGNORECAS
 _SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
     r"(?!\s+(?:not|no|never)\b)\s+"
-    r"|\s+\((?=[^)]{12,}\))|(?<=\S{2})\)(?=\W|$)",
+    r"|\s+\((?=(?:[^)\s]+\s+){3,}[^)]*\))|(?<=\S{2})\)(?=\W|$)",
     re.IGNORECASE,
 )
 
@@ -79,6 +79,8 @@ def clauses(message: str) -> list[Clause]:
     ['the other MAC is a VMware one but not on this VM']
     >>> [c.text for c in clauses("nothing changed (the firewall tab has one allow rule).")]
     ['nothing changed', 'the firewall tab has one allow rule']
+    >>> [c.text for c in clauses("other VMs on that host (other port groups) are fine")]
+    ['other VMs on that host (other port groups', 'are fine']
     >>> [c.text for c in clauses("the app team insists esxi is broken and wants a reboot")]
     ['the app team insists esxi is broken and wants a reboot']
     """
