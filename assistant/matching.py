@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.negation import keeps_default, read
+from assistant.negation import is_negated, keeps_default, read
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -206,7 +206,9 @@ def _mask(message: str, spans: Sequence[tuple[int, int, int]]) -> str:
 
 def _parts(text: str, offset: int) -> list[Clause]:
     """The and/comma-joined parts of a clause; a part under 3 words joins the one before
-    it ("the host client just spins and times out" stays whole), or after it when first.
+    it ("the host client just spins and times out" stays whole), or after it when first,
+    except a short denial ("no error"), which is left out: joined, it would deny its
+    neighbour. When that leaves one part, the clause stays whole.
 
     >>> [p.text for p in _parts("it went down, and the host client spins and times out", 0)]
     ['it went down', 'the host client spins and times out']
@@ -214,6 +216,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
     []
     >>> _parts("vmotion between esx03 and esx04 times out since the move", 0)
     []
+    >>> [p.text for p in _parts("the restore job just hangs, no error, sitting there for hours", 0)]
+    ['the restore job just hangs', 'sitting there for hours']
     """
     pieces, pos = [], 0
     for sep in [*_AND.finditer(text), None]:
@@ -227,6 +231,10 @@ def _parts(text: str, offset: int) -> list[Clause]:
     merged: list[list[int]] = []
     for piece in pieces:
         short = len(text[piece[0] : piece[1]].split()) < 3
+        if short and merged and is_negated(text[piece[0] : piece[1]]):
+            # "it just hangs, no error": the denial is about the error, not the hang;
+            # too short to match on its own, it is left out rather than merged
+            continue
         if merged and (short or len(text[merged[-1][0] : merged[-1][1]].split()) < 3):
             merged[-1][1] = piece[1]
         else:
