@@ -23,7 +23,8 @@ def _evidence_line(item: Evidence) -> str:
     if origin.kind is OriginKind.LOG:
         where = f"{origin.source}:{origin.line}"
         times = f" (x{origin.count})" if origin.count > 1 else ""
-        return f"{where}{times}: {_clip(origin.text, 160)}"
+        ruled_out = "" if item.present else f"rules out {item.symptom}: "
+        return f"{where}{times}: {ruled_out}{_clip(origin.text, 160)}"
     if origin.kind is OriginKind.MESSAGE:
         verb = "you said" if item.present else "you ruled out"
         return (
