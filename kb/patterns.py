@@ -224,7 +224,8 @@ class Chain:
 class SequenceSet:
     """Line sequences keyed by symptom: a line matching ``first``, then a line matching
     ``then`` after it on the same line or within the next ``within`` lines, with no line
-    matching ``until`` between them.
+    matching ``until`` between them. Each item is ``(symptom, first, then, within, until)``
+    with an optional sixth ``absent`` flag: its chains show the symptom is not there.
 
     >>> ss = SequenceSet([("df-ping", r"vmkping .*-d -s 8972", r"100% packet loss", 3, None)])
     >>> (c,) = ss.chains("vmkping -d -s 8972 10.0.0.2\\nPING 10.0.0.2\\n100% packet loss")
@@ -234,8 +235,13 @@ class SequenceSet:
     []
     """
 
-    def __init__(self, keyed: Iterable[tuple[str, str, str, int, str | None] | tuple]):
-        keyed = [(*k, False) if len(k) == 5 else tuple(k) for k in keyed]
+    def __init__(
+        self,
+        keyed: Iterable[
+            tuple[str, str, str, int, str | None] | tuple[str, str, str, int, str | None, bool]
+        ],
+    ):
+        keyed = [(*k, False) if len(k) == 5 else tuple(k) for k in keyed]  # absent: False
         self._items = [
             (symptom, re2.compile(first, _OPTIONS), re2.compile(then, _OPTIONS), within)
             for symptom, first, then, within, _, _ in keyed
