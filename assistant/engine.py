@@ -15,17 +15,7 @@ from assistant.answer import Answer, compose_answer
 from assistant.attachments import Attachment
 from assistant.conversation import Conversation, Turn
 from assistant.errors import EvidenceError
-from assistant.logscan import (
-    LogHit,
-    compile_distinct,
-    compile_patterns,
-    compile_sequences,
-    compile_vendor_rules,
-    hits_to_evidence,
-    scan,
-    scan_distinct,
-    scan_sequences,
-)
+from assistant.logscan import LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
 from assistant.settings import Settings
 from graph import UNKNOWN, InferenceParams, next_question, posterior, rank_causes
@@ -34,7 +24,6 @@ from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
-from kb.patterns import DistinctSet, PatternSet, SequenceSet
 from kb.store import open_chroma
 
 __all__ = ["Sherlog"]
@@ -54,16 +43,10 @@ class Sherlog:
     index: SherlogIndex
     embedder: Embedder
     params: InferenceParams = field(default_factory=InferenceParams)
-    patterns: PatternSet = field(init=False)
-    distinct: DistinctSet = field(init=False)
-    sequences: SequenceSet = field(init=False)
-    vendors: dict[str, tuple[str, ...]] = field(init=False)
+    readers: LogReaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.patterns = compile_patterns(self.kb)
-        self.distinct = compile_distinct(self.kb)
-        self.sequences = compile_sequences(self.kb)
-        self.vendors = compile_vendor_rules(self.kb)
+        self.readers = compile_readers(self.kb)
 
     @classmethod
     def open(
@@ -90,10 +73,10 @@ class Sherlog:
 
     def gather_evidence(self, text: str, attachments: Sequence[Attachment] = ()) -> list[Evidence]:
         """Evidence from the message's words, its pasted log lines and every attachment."""
-        pasted = self._scan("message", text)
+        pasted = scan_all(self.readers, "message", text)
         evidence = hits_to_evidence(pasted)
         for attachment in attachments:
-            evidence += hits_to_evidence(self._scan(attachment.name, attachment.text))
+            evidence += hits_to_evidence(scan_all(self.readers, attachment.name, attachment.text))
         # A log line is a better witness than a paraphrase of it: words only speak for
         # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
@@ -116,18 +99,6 @@ class Sherlog:
             for cause in owners.get((hit.article, hit.anchor), ()):
                 best.setdefault(cause, hit)
         return best
-
-    def _scan(self, source: str, text: str) -> list[LogHit]:
-        """Log hits in one text: single-line patterns, keys showing two values, and line
-        sequences. Lines that show a symptom outweigh lines that show it absent (df on
-        five filesystems, one of them full)."""
-        hits = [
-            *scan(self.patterns, source, text),
-            *scan_distinct(self.distinct, source, text, self.vendors),
-            *scan_sequences(self.sequences, source, text),
-        ]
-        shown = {h.symptom for h in hits if h.present}
-        return [h for h in hits if h.present or h.symptom not in shown]
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""

@@ -15,13 +15,16 @@ from kb.patterns import Conflict, DistinctSet, PatternSet, SequenceSet
 __all__ = [
     "LOG_STRENGTH",
     "LogHit",
+    "LogReaders",
     "compile_distinct",
     "compile_patterns",
+    "compile_readers",
     "compile_sequences",
     "compile_vendor_rules",
     "hits_to_evidence",
     "mac_vendor",
     "scan",
+    "scan_all",
     "scan_distinct",
     "scan_sequences",
 ]
@@ -147,16 +150,42 @@ def compile_sequences(kb: KnowledgeBase) -> SequenceSet:
 def scan_sequences(sequences: SequenceSet, source: str, text: str) -> list[LogHit]:
     """A hit for each symptom whose sequence completes in ``text``, located at the line
     that completed it; the hit's text shows both lines. An absent sequence gives a hit
-    with ``present=False``, unless a sequence in the text shows the symptom."""
-    chains = sequences.chains(text, MAX_LINE_CHARS)
-    shown = {c.symptom for c in chains if not c.absent}
+    with ``present=False`` (:func:`scan_all` lets a hit showing the symptom outweigh it)."""
     return [
         LogHit(
             c.symptom, source, c.then[0], c.summary, None, c.count, c.spans, present=not c.absent
         )
-        for c in chains
-        if not (c.absent and c.symptom in shown)
+        for c in sequences.chains(text, MAX_LINE_CHARS)
     ]
+
+
+@dataclass(frozen=True)
+class LogReaders:
+    """Every way the KB reads a log, compiled once: single-line patterns, keys showing
+    two values (and the vendor rules on them), and line sequences."""
+
+    patterns: PatternSet
+    distinct: DistinctSet
+    sequences: SequenceSet
+    vendors: Mapping[str, tuple[str, ...]]
+
+
+def compile_readers(kb: KnowledgeBase) -> LogReaders:
+    return LogReaders(
+        compile_patterns(kb), compile_distinct(kb), compile_sequences(kb), compile_vendor_rules(kb)
+    )
+
+
+def scan_all(readers: LogReaders, source: str, text: str) -> list[LogHit]:
+    """Log hits in one text from every reader. Lines that show a symptom outweigh lines
+    that show it absent (df on five filesystems, one of them full)."""
+    hits = [
+        *scan(readers.patterns, source, text),
+        *scan_distinct(readers.distinct, source, text, readers.vendors),
+        *scan_sequences(readers.sequences, source, text),
+    ]
+    shown = {h.symptom for h in hits if h.present}
+    return [h for h in hits if h.present or h.symptom not in shown]
 
 
 def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:

@@ -20,10 +20,11 @@ import yaml
 from assistant.logscan import (
     compile_distinct,
     compile_patterns,
+    compile_readers,
     compile_sequences,
     compile_vendor_rules,
+    scan_all,
     scan_distinct,
-    scan_sequences,
 )
 from kb.loader import load_kb
 
@@ -34,6 +35,7 @@ PATTERNS = compile_patterns(KB)
 DISTINCT = compile_distinct(KB)
 SEQUENCES = compile_sequences(KB)
 VENDORS = compile_vendor_rules(KB)
+READERS = compile_readers(KB)
 
 
 def _entries() -> list[tuple[str, str, list[str]]]:
@@ -62,9 +64,7 @@ MULTI_LINE = {
     "absent": (  # sequences that show a symptom is not there
         lambda s: any(q.absent for q in s.sequences),
         lambda s: [q.first for q in s.sequences if q.absent],
-        lambda text: [
-            h.symptom for h in scan_sequences(SEQUENCES, "fixture", text) if not h.present
-        ],
+        lambda text: [h.symptom for h in scan_all(READERS, "fixture", text) if not h.present],
     ),
     "vendors": (  # different_vendors: the MACs that another symptom's distinct patterns find
         lambda s: s.different_vendors is not None,
