@@ -27,13 +27,7 @@ __all__ = [
     "DenseBaseline",
     "ThresholdChoice",
     "choose_threshold",
-    "passage_causes",
 ]
-
-
-def passage_causes(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[str, ...]]:
-    """Which causes each (article, anchor) passage speaks for; see the module docstring."""
-    return kb.passage_causes
 
 
 def _rank(
@@ -66,7 +60,7 @@ class BM25Baseline:
         import bm25s
 
         self._bm25s = bm25s
-        self._owners = passage_causes(kb)
+        self._owners = kb.passage_causes
         self._keys, texts = _documents(kb)
         self._retriever = bm25s.BM25()
         self._retriever.index(self._tokens(texts), show_progress=False)
@@ -94,7 +88,7 @@ class DenseBaseline:
     probabilities = False  # cosine similarity, not a probability
 
     def __init__(self, kb: KnowledgeBase, index) -> None:
-        self._owners = passage_causes(kb)
+        self._owners = kb.passage_causes
         self._store = index.passage_store()
         self._k = sum(len(a.sections) for a in kb.articles) or 1  # rank every passage
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.engine import Sherlog
-from evals.baselines import BM25Baseline, DenseBaseline, choose_threshold, passage_causes
+from evals.baselines import BM25Baseline, DenseBaseline, choose_threshold
 from evals.cases import load_cases
 from evals.report import render_markdown, render_terminal, write_report
 from evals.runner import run_eval
@@ -104,7 +104,7 @@ def kb_with_gears(kb_dir):
 
 class TestPassageCauses:
     def test_cited_passages_speak_for_their_cause_the_rest_for_all(self, kb_with_gears):
-        owners = passage_causes(load_kb(kb_with_gears))
+        owners = load_kb(kb_with_gears).passage_causes
         assert owners["gears", "cause-teeth"] == ("gear-worn-teeth",)
         assert owners["gears", "fix-oil"] == ("gear-no-oil",)
         assert owners["gears", "overview"] == ("gear-no-oil", "gear-worn-teeth")  # by prior
