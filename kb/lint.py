@@ -188,11 +188,12 @@ def _near_duplicates(
 
 
 def _unmatched_patterns(kb: KnowledgeBase, corpus: Iterable[str]) -> Iterable[LintWarning]:
+    # an ``until`` pattern is a boundary (the next command): it need not match the corpus
     patterns = [
         (s, p)
         for s in kb.symptoms.values()
-        for p in (*s.patterns, *s.distinct, *(x for q in s.sequences for x in (q.first, q.then)))
-        if p
+        for label, _, p, _ in s.regexes()
+        if not label.endswith(".until")
     ]
     if not patterns:
         return

@@ -28,7 +28,7 @@ from kb.model import (
     Waiver,
 )
 from kb.passages import html_sections, markdown_sections, slugify, text_sections
-from kb.patterns import DISTINCT_GROUPS, pattern_problem
+from kb.patterns import pattern_problem
 from kb.schema import FrontMatter
 
 __all__ = ["ARTICLE_SUFFIXES", "article_files", "check_kb", "load_kb"]
@@ -262,18 +262,6 @@ def _pydantic_problem(shown: str, where: _Lines, error: dict[str, Any]) -> Probl
 # --- across articles --------------------------------------------------------------------
 
 
-def _regexes(symptom: Symptom) -> Iterator[tuple[str, tuple, str, tuple[str, ...]]]:
-    """Every regex a symptom declares: (label, YAML path, pattern, named groups it needs)."""
-    for j, pattern in enumerate(symptom.patterns):
-        yield f"patterns[{j}]", ("patterns", j), pattern, ()
-    for j, pattern in enumerate(symptom.distinct):
-        yield f"distinct[{j}]", ("distinct", j), pattern, DISTINCT_GROUPS
-    for j, seq in enumerate(symptom.sequences):
-        for part in ("first", "then", "until"):
-            if getattr(seq, part) is not None:
-                yield f"sequences[{j}].{part}", ("sequences", j), getattr(seq, part), ()
-
-
 def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterator[Problem]:
     seen_article: dict[str, Article] = {}
     for article in articles:
@@ -323,7 +311,7 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
                     f"symptoms[{i}].different_vendors: {source!r} {what}; it must name a "
                     "symptom whose distinct patterns find the MACs to compare",
                 )
-            for label, path, pattern, groups in _regexes(symptom):
+            for label, path, pattern, groups in symptom.regexes():
                 reason = pattern_problem(pattern, groups)
                 if reason:
                     yield Problem(

@@ -6,10 +6,13 @@ These are what the rest of Sherlog sees: pydantic stays at the file boundary
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
+
+from kb.patterns import DISTINCT_GROUPS
 
 __all__ = [
     "AREAS",
@@ -86,6 +89,18 @@ class Symptom:
     # seen when the MACs another symptom's distinct patterns find for one key belong to
     # different registered vendors (IEEE OUI): that symptom's id
     different_vendors: str | None = None
+
+    def regexes(self) -> Iterator[tuple[str, tuple[str, int], str, tuple[str, ...]]]:
+        """Every regex the symptom declares: (label, YAML path, pattern, named groups it
+        must have), for the loader's checks and the linter's coverage alike."""
+        for j, pattern in enumerate(self.patterns):
+            yield f"patterns[{j}]", ("patterns", j), pattern, ()
+        for j, pattern in enumerate(self.distinct):
+            yield f"distinct[{j}]", ("distinct", j), pattern, DISTINCT_GROUPS
+        for j, seq in enumerate(self.sequences):
+            for part in ("first", "then", "until"):
+                if getattr(seq, part) is not None:
+                    yield f"sequences[{j}].{part}", ("sequences", j), getattr(seq, part), ()
 
 
 @dataclass(frozen=True)
