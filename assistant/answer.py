@@ -30,8 +30,13 @@ __all__ = [
 ]
 
 MAX_DIAGNOSES = 5
+MAX_CHECKS = 3
 MIN_SHOWN_CONFIDENCE = 0.01
-CONFIDENT = 0.9  # at or above this, the top cause is the answer: no follow-up question
+# At or above this posterior the top cause is the answer: Sherlog stops asking and gives
+# the fix. Below it, it asks the most informative question. The posteriors are fitted on
+# the dev split for calibration (ECE in evals/reports/latest.md), so 0.9 means about one
+# such answer in ten is wrong.
+CONFIDENT = 0.9
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,18 @@ class Answer:
     related: tuple[PassageHit, ...]
     evidence: tuple[Evidence, ...]
     notes: tuple[str, ...] = ()
+    # when Sherlog does not know: the most informative things nobody has reported yet,
+    # as checks to run (the data to collect next)
+    checks: tuple[Question, ...] = ()
+
+    @property
+    def confident(self) -> bool:
+        """The top cause is sure enough to stop asking (``CONFIDENT``)."""
+        return (
+            not self.abstained
+            and bool(self.diagnoses)
+            and self.diagnoses[0].confidence >= CONFIDENT
+        )
 
     @property
     def citations(self) -> list[Citation]:
@@ -144,12 +161,18 @@ def compose_answer(
     related: Sequence[PassageHit],
     resembling: Mapping[str, PassageHit] | None = None,
     notes: Sequence[str] = (),
+    informative: Sequence[Question] = (),
 ) -> Answer:
     """Turn a ranking into an Answer: top candidates with cited fixes, or an abstention.
 
     A candidate is shown when something speaks for it: a supporting observation, or a
     description that resembles its passages (``resembling`` holds only the causes whose
     closest passage is above the resemblance floor).
+
+    ``question`` is asked unless the top cause is confident (``CONFIDENT``) or nothing
+    points at any cause. On an abstention with candidates, the first ``MAX_CHECKS`` of
+    ``informative`` (unobserved symptoms, most informative first) become the checks to
+    run next.
     """
     resembling = resembling or {}
     top = ranking[0].confidence if ranking else 0.0
@@ -169,8 +192,11 @@ def compose_answer(
     )
     # Nothing said points at any cause: a prior is not a diagnosis, whatever its size.
     abstained = unknown_confidence >= top or not shown
-    if top >= CONFIDENT:
+    checks: tuple[Question, ...] = ()
+    if top >= CONFIDENT or not shown:
         question = None
+    elif abstained:
+        checks = tuple(informative[:MAX_CHECKS])
     return Answer(
         query,
         shown,
@@ -180,4 +206,5 @@ def compose_answer(
         tuple(related),
         tuple(evidence),
         tuple(notes),
+        checks,
     )

@@ -7,19 +7,19 @@ the caller, and passed in; ``ask`` does no file I/O of its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
 from assistant.answer import Answer, compose_answer
 from assistant.attachments import Attachment
-from assistant.conversation import Conversation, Turn
+from assistant.conversation import Conversation, Reply, Turn, is_correction, parse_reply
 from assistant.errors import EvidenceError
 from assistant.logscan import LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
 from assistant.settings import Settings
-from graph import UNKNOWN, InferenceParams, next_question, posterior, rank_causes
-from graph.evidence import Evidence
+from graph import UNKNOWN, InferenceParams, posterior, rank_causes, rank_questions
+from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
@@ -30,8 +30,12 @@ __all__ = ["Sherlog"]
 
 MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment
 RELATED_PASSAGES = 3
+RELATED_MIN_SIMILARITY = 0.3  # below this a passage is not related reading, just the nearest
 ALL_PASSAGES = 10_000  # resemblance ranks every passage; a KB has a few hundred
 REFERENCE_ANCHORS = frozenset({"sources", "references", "see-also"})
+# A direct answer is near-hard evidence: the user looked, but may have looked wrong.
+ANSWER_STRENGTH = 0.95
+MIN_REST_WORDS = 3  # "no, it works" is an answer; "no, but the datastore is full" says more
 
 
 @dataclass
@@ -107,7 +111,13 @@ class Sherlog:
     def reply(
         self, conversation: Conversation, text: str, attachments: Sequence[Attachment] = ()
     ) -> Answer:
-        """Add one user turn to ``conversation`` and answer on everything said so far."""
+        """Add one user turn to ``conversation`` and answer on everything said so far.
+
+        When a question is pending and the message starts with an answer to it (yes, no,
+        don't know and their variants), the answer is evidence of strength
+        ``ANSWER_STRENGTH`` about that symptom; the rest of the message is matched like
+        any message, but cannot speak about the symptom just answered.
+        """
         text = (text or "").strip()
         if not text and not attachments:
             raise EvidenceError("empty question: describe what you see, or attach a log")
@@ -116,18 +126,42 @@ class Sherlog:
                 f"question is {len(text)} characters, over the limit of "
                 f"{MAX_QUESTION_CHARS}: attach long logs as files (--log)"
             )
-        turn_evidence = self.gather_evidence(text, attachments)
-        so_far = [*conversation.turns, Turn(text, (), tuple(turn_evidence))]
-        evidence = Conversation(so_far).evidence
+        pending = conversation.pending
+        reply, rest = parse_reply(text) if pending is not None else (None, text)
+        turn_evidence: list[Evidence] = []
+        if reply is not None:
+            if reply is not Reply.UNSURE:
+                origin = Origin(OriginKind.ANSWER, "answer", text, matched=pending.text)
+                present = reply is Reply.YES
+                turn_evidence.append(Evidence(pending.symptom, present, ANSWER_STRENGTH, origin))
+            words = rest if len(rest.split()) >= MIN_REST_WORDS else ""
+            if words or attachments:
+                turn_evidence += [
+                    e
+                    for e in self.gather_evidence(words, attachments)
+                    if e.symptom != pending.symptom
+                ]
+        else:
+            turn_evidence = self.gather_evidence(text, attachments)
+        turn = Turn(
+            text,
+            tuple(a.name for a in attachments),
+            tuple(turn_evidence),
+            reply=reply,
+            replied_to=pending.symptom if reply is not None else None,
+            correction=reply is None and is_correction(text),
+        )
+        so_far = Conversation([*conversation.turns, turn])
+        evidence = so_far.evidence
         # The description as a whole: every typed turn, compared with every passage.
-        said = " ".join(t.text for t in so_far if t.text)
-        query = said or " ".join(a.name for a in attachments)
+        said = so_far.description
+        query = said or " ".join(so_far.attachments)
         passages = self.index.search_passages(self.embedder.embed_query(query), k=ALL_PASSAGES)
         resembling = self._resemblance(passages) if said else {}
         resemblance = {cause: hit.score for cause, hit in resembling.items()}
         ranking = rank_causes(self.graph, evidence, self.params, resemblance)
         unknown = posterior(self.graph, evidence, self.params, resemblance)[UNKNOWN]
-        question = next_question(self.graph, evidence, conversation.asked, self.params, resemblance)
+        informative = rank_questions(self.graph, evidence, so_far.asked, self.params, resemblance)
         answer = compose_answer(
             text,
             self.graph,
@@ -135,20 +169,14 @@ class Sherlog:
             ranking,
             unknown,
             evidence,
-            question,
-            passages[:RELATED_PASSAGES],
+            informative[0] if informative else None,
+            [p for p in passages[:RELATED_PASSAGES] if p.score >= RELATED_MIN_SIMILARITY],
             {
                 cause: hit
                 for cause, hit in resembling.items()
                 if hit.score > self.params.resemblance_floor
             },
+            informative=informative,
         )
-        conversation.turns.append(
-            Turn(
-                text,
-                tuple(a.name for a in attachments),
-                tuple(turn_evidence),
-                answer.next_question,
-            )
-        )
+        conversation.turns.append(replace(turn, question=answer.next_question))
         return answer

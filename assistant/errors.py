@@ -6,7 +6,8 @@
     ├── KBError                  the knowledge base is invalid (carries every Problem)
     ├── IndexError_              the Chroma index cannot be built or read
     ├── EvidenceError            bad user input: empty question, unreadable or binary log
-    └── ConfigError              a setting is missing or malformed
+    ├── ConfigError              a setting is missing or malformed
+    └── ConversationError        a stored conversation cannot be read back
 
 Front ends catch ``SherlogError``, print its message and exit with status 2; anything
 else is a bug and keeps its traceback.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ConfigError",
+    "ConversationError",
     "EvidenceError",
     "IndexError_",
     "KBError",
@@ -64,3 +66,7 @@ class EvidenceError(SherlogError):
 
 class ConfigError(SherlogError):
     """A setting is missing or has a bad value."""
+
+
+class ConversationError(SherlogError):
+    """A stored conversation (JSON) is malformed or was written by another version."""

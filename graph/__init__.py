@@ -9,7 +9,7 @@ from graph.inference import (
     posterior,
     rank_causes,
 )
-from graph.questions import Question, next_question
+from graph.questions import Question, next_question, rank_questions
 
 __all__ = [
     "UNKNOWN",
@@ -28,4 +28,5 @@ __all__ = [
     "next_question",
     "posterior",
     "rank_causes",
+    "rank_questions",
 ]

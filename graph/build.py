@@ -1,7 +1,8 @@
 """Build Sherlog's causal graph: a ``networkx.DiGraph`` of cause -> symptom and cause -> fix.
 
 Node attribute ``kind`` is a :class:`NodeKind`. Cause nodes carry ``prior`` and
-``title``; symptom nodes ``text`` and ``question``; fix nodes ``title`` and ``steps``.
+``title``; symptom nodes ``text``, ``question`` and ``check`` (what to run or look at);
+fix nodes ``title`` and ``steps``.
 A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
 
 >>> from pathlib import Path
@@ -47,7 +48,12 @@ def add_cause(G: nx.DiGraph, cause: str, prior: float, title: str = "", article:
 
 
 def add_symptom(
-    G: nx.DiGraph, symptom: str, question: str = "", text: str = "", article: str = ""
+    G: nx.DiGraph,
+    symptom: str,
+    question: str = "",
+    text: str = "",
+    article: str = "",
+    check: str = "",
 ) -> None:
     """Add a symptom node.
 
@@ -56,7 +62,12 @@ def add_symptom(
     'Does df show 100%?'
     """
     G.add_node(
-        symptom, kind=NodeKind.SYMPTOM, question=question, text=text or symptom, article=article
+        symptom,
+        kind=NodeKind.SYMPTOM,
+        question=question,
+        text=text or symptom,
+        article=article,
+        check=check or question,
     )
 
 
@@ -88,7 +99,7 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     """Merge every article's fragment into one graph; raw articles add nothing."""
     G = nx.DiGraph()
     for symptom in kb.symptoms.values():
-        add_symptom(G, symptom.id, symptom.question, symptom.text, symptom.article)
+        add_symptom(G, symptom.id, symptom.question, symptom.text, symptom.article, symptom.check)
         G.nodes[symptom.id]["patterns"] = symptom.patterns
     for cause in kb.causes.values():
         add_cause(G, cause.id, cause.prior, cause.title, cause.article)

@@ -12,7 +12,7 @@ from graph.build import symptoms
 from graph.evidence import Evidence
 from graph.inference import DEFAULT, UNKNOWN, InferenceParams, _p, posterior
 
-__all__ = ["Question", "expected_information_gain", "next_question"]
+__all__ = ["Question", "expected_information_gain", "next_question", "rank_questions"]
 
 MIN_GAIN_BITS = 0.01  # below this a question is not worth the user's time
 
@@ -24,6 +24,7 @@ class Question:
     symptom: str
     text: str
     gain_bits: float
+    check: str = ""  # the same thing as something to run or look at
 
 
 def _entropy(dist: Iterable[float]) -> float:
@@ -55,6 +56,53 @@ def expected_information_gain(
     return gain
 
 
+def rank_questions(
+    G: nx.DiGraph,
+    evidence: Iterable[Evidence],
+    asked: Collection[str] = (),
+    params: InferenceParams = DEFAULT,
+    resemblance: Mapping[str, float] | None = None,
+) -> list[Question]:
+    """Questions about symptoms not yet observed nor asked, most informative first.
+
+    Only questions expected to gain at least ``MIN_GAIN_BITS`` are returned; the first is
+    the one to ask, and the next few are the data worth collecting when Sherlog does not
+    know.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> G = nx.DiGraph()
+    >>> rank_questions(G, [])
+    []
+    >>> add_symptom(G, "both", "Is it down?"); add_symptom(G, "split", "Only at night?")
+    >>> add_cause(G, "a", 0.5); add_cause(G, "b", 0.5)
+    >>> for c in "ab": add_effect(G, c, "both", 0.9)
+    >>> add_effect(G, "a", "split", 0.9)
+    >>> from graph.evidence import Origin, OriginKind
+    >>> down = Evidence("both", True, 1.0, Origin(OriginKind.ANSWER, "answer", "yes"))
+    >>> [q.symptom for q in rank_questions(G, [down])]
+    ['split']
+    >>> rank_questions(G, [down], asked=["split"])
+    []
+    """
+    evidence = list(evidence)
+    observed = {e.symptom for e in evidence}
+    current = posterior(G, evidence, params, resemblance)
+    if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
+        return []
+    found = []
+    for symptom in symptoms(G):
+        node = G.nodes[symptom]
+        question = node.get("question")
+        if not question or symptom in observed or symptom in asked:
+            continue
+        if not any(True for _ in G.predecessors(symptom)):
+            continue
+        gain = expected_information_gain(G, current, symptom, params)
+        if gain >= MIN_GAIN_BITS:
+            found.append(Question(symptom, question, gain, node.get("check") or question))
+    return sorted(found, key=lambda q: -q.gain_bits)
+
+
 def next_question(
     G: nx.DiGraph,
     evidence: Iterable[Evidence],
@@ -62,36 +110,7 @@ def next_question(
     params: InferenceParams = DEFAULT,
     resemblance: Mapping[str, float] | None = None,
 ) -> Question | None:
-    """The most informative question about a symptom not yet observed nor asked.
-
-    Returns None when no question is expected to gain at least ``MIN_GAIN_BITS``.
-
-    >>> from graph.build import add_cause, add_symptom, add_effect
-    >>> G = nx.DiGraph()
-    >>> next_question(G, []) is None
-    True
-    >>> add_symptom(G, "both", "Is it down?"); add_symptom(G, "split", "Only at night?")
-    >>> add_cause(G, "a", 0.5); add_cause(G, "b", 0.5)
-    >>> for c in "ab": add_effect(G, c, "both", 0.9)
-    >>> add_effect(G, "a", "split", 0.9)
-    >>> from graph.evidence import Origin, OriginKind
-    >>> down = Evidence("both", True, 1.0, Origin(OriginKind.ANSWER, "answer", "yes"))
-    >>> next_question(G, [down]).symptom
-    'split'
-    """
-    evidence = list(evidence)
-    observed = {e.symptom for e in evidence}
-    current = posterior(G, evidence, params, resemblance)
-    if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
-        return None
-    best: Question | None = None
-    for symptom in symptoms(G):
-        question = G.nodes[symptom].get("question")
-        if not question or symptom in observed or symptom in asked:
-            continue
-        if not any(True for _ in G.predecessors(symptom)):
-            continue
-        gain = expected_information_gain(G, current, symptom, params)
-        if gain >= MIN_GAIN_BITS and (best is None or gain > best.gain_bits):
-            best = Question(symptom, question, gain)
-    return best
+    """The most informative question about a symptom not yet observed nor asked, or None
+    when no question is expected to gain at least ``MIN_GAIN_BITS``."""
+    ranked = rank_questions(G, evidence, asked, params, resemblance)
+    return ranked[0] if ranked else None

@@ -200,6 +200,7 @@ def _graph_article(
                 text=s.text,
                 question=s.question,
                 article=spec.id,
+                check=s.check or "",
                 phrasings=tuple(s.phrasings),
                 patterns=tuple(s.patterns),
                 distinct=tuple(s.distinct),

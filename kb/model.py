@@ -81,6 +81,8 @@ class Symptom:
     text: str
     question: str
     article: str
+    # what to run or look at to find out, for "collect this next" (default: the question)
+    check: str = ""
     phrasings: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     # patterns with groups "key" and "value": seen when one key shows two values

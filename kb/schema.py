@@ -42,6 +42,7 @@ class SymptomSpec(_Strict):
     id: Id
     text: Text
     question: Text
+    check: Text | None = None
     phrasings: list[Text] = []
     patterns: list[Text] = []
     distinct: list[Text] = []

@@ -31,7 +31,8 @@ def _evidence_line(item: Evidence) -> str:
             f'{verb} "{_clip(origin.text, 120)}" ~ "{origin.matched}" '
             f"(similarity {origin.similarity:.2f})"
         )
-    return f'you answered "{origin.text}"'
+    to = f' to "{_clip(origin.matched, 100)}"' if origin.matched else ""
+    return f'you answered "{_clip(origin.text, 60)}"{to}'
 
 
 def _clip(text: str, limit: int) -> str:
@@ -93,7 +94,10 @@ def render_text(answer: Answer) -> str:
     if not answer.abstained:
         lines.append(f"Not in the knowledge base: {answer.unknown_confidence:.1%}")
     if answer.next_question:
-        lines.append(f"Next question: {answer.next_question.text}")
+        lines.append(f"Next question: {answer.next_question.text}  (yes / no / don't know)")
+    if answer.checks:
+        lines.append("To narrow it down, collect:")
+        lines.extend(f"  - {q.check or q.text}" for q in answer.checks)
     if answer.related and (answer.abstained or not answer.diagnoses):
         lines.append("Related reading:")
         for hit in answer.related:
