@@ -116,7 +116,9 @@ class Sherlog:
         When a question is pending and the message starts with an answer to it (yes, no,
         don't know and their variants), the answer is evidence of strength
         ``ANSWER_STRENGTH`` about that symptom; the rest of the message is matched like
-        any message, but cannot speak about the symptom just answered.
+        any message, but cannot speak about the symptom just answered, unless it reads
+        that symptom the other way than the yes or no (then the message is read as a
+        free reply).
         """
         text = (text or "").strip()
         if not text and not attachments:
@@ -128,21 +130,27 @@ class Sherlog:
             )
         pending = conversation.pending
         reply, rest = parse_reply(text) if pending is not None else (None, text)
-        turn_evidence: list[Evidence] = []
-        if reply is not None:
-            if reply is not Reply.UNSURE:
-                origin = Origin(OriginKind.ANSWER, "answer", text, matched=pending.text)
-                present = reply is Reply.YES
-                turn_evidence.append(Evidence(pending.symptom, present, ANSWER_STRENGTH, origin))
-            words = rest if len(rest.split()) >= MIN_REST_WORDS else ""
-            if words or attachments:
-                turn_evidence += [
-                    e
-                    for e in self.gather_evidence(words, attachments)
-                    if e.symptom != pending.symptom
-                ]
-        else:
+        if reply is None:
             turn_evidence = self.gather_evidence(text, attachments)
+        else:
+            words = rest if len(rest.split()) >= MIN_REST_WORDS else ""
+            read = self.gather_evidence(words, attachments) if words or attachments else []
+            present = reply is Reply.YES
+            # "yeah, I can log in to the Host Client fine" answers "does the Host Client
+            # fail?" with a "yeah" that agrees with something else. Words that read the
+            # asked symptom the other way are the answer: in a reply to that very
+            # question, a match on its symptom is no chance resemblance.
+            if reply is not Reply.UNSURE and any(
+                e.symptom == pending.symptom and e.present != present for e in read
+            ):
+                reply, turn_evidence = None, read
+            else:
+                turn_evidence = [e for e in read if e.symptom != pending.symptom]
+                if reply is not Reply.UNSURE:
+                    origin = Origin(OriginKind.ANSWER, "answer", text, matched=pending.text)
+                    turn_evidence.insert(
+                        0, Evidence(pending.symptom, present, ANSWER_STRENGTH, origin)
+                    )
         turn = Turn(
             text,
             tuple(a.name for a in attachments),

@@ -71,11 +71,59 @@ def render_terminal(run: EvalRun) -> str:
     out = []
     for split, ids in run.splits().items():
         out += ["", _title(split, ids), *_split_table(run, ids)]
+    out += _interactive_lines(run)
     out += ["", *_threshold_lines(run)]
     errors = [r for r in run.sherlog.results if "error" in r.extra]
     if errors:
         out.append(f"{len(errors)} case(s) raised an error; see the JSON records")
     return "\n".join(out).lstrip("\n")
+
+
+def _interactive_table(block: dict[str, Any], max_questions: int) -> list[str]:
+    """Policies by number of questions answered, then the questions each needed."""
+    policies = list(block)
+    headers = ["after k questions", *(f"{p} {m}" for p in policies for m in ("AC@1", "FAR"))]
+    rows = []
+    for k in range(max_questions + 1):
+        row = [str(k)]
+        for p in policies:
+            at = block[p]["by_questions"][k]
+            row += [_show(at["ac@1"]), _show(at["false_answer_rate"])]
+        rows.append(row)
+    for key, label in (
+        ("mean_questions_asked", "mean questions asked"),
+        ("questions_to_confident", "questions to confident right (unreached = budget + 1)"),
+        ("questions_to_confident_reached", "questions to confident right (reached only)"),
+    ):
+        rows.append([label, *(x for p in policies for x in (f"{_num(block[p][key])}", ""))])
+    rows.append(
+        [
+            "in-KB cases reaching a confident right answer",
+            *(
+                x
+                for p in policies
+                for x in (f"{block[p]['reached_confident']} / {block[p]['in_kb']}", "")
+            ),
+        ]
+    )
+    return _table(headers, rows)
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _interactive_lines(run: EvalRun) -> list[str]:
+    out = []
+    for split, block in run.interactive().items():
+        if block:
+            ids = run.splits()[split]
+            out += [
+                "",
+                f"interactive, {_title(split, ids)}",
+                *_interactive_table(block, run.max_questions),
+            ]
+    return out
 
 
 def _threshold_lines(run: EvalRun) -> list[str]:
@@ -151,6 +199,25 @@ def render_markdown(run: EvalRun, command: str, kb_line: str, figure: str | None
     ]
     for split, ids in splits.items():
         out += ["", f"## {_title(split, ids).capitalize()}", "", *_split_table(run, ids)]
+    if run.max_questions:
+        out += [
+            "",
+            f"## Interactive: up to {run.max_questions} simulated follow-up answers",
+            "",
+            "After each case's scripted turns, a simulated user answers follow-up "
+            "questions from the ground truth: yes when the asked symptom is an effect of "
+            "the expected cause with p >= 0.5, no otherwise, don't know on out-of-KB "
+            "cases. **voi** asks Sherlog's question (largest expected information gain); "
+            "**random** asks about a random unreported symptom of the shown candidates "
+            "(seeded by case id). A conversation stops when the top cause reaches the "
+            "confidence threshold, or when there is nothing to ask. FAR is the "
+            "false-answer rate on out-of-KB cases.",
+        ]
+        for split, block in run.interactive().items():
+            if block:
+                ids = splits[split]
+                out += ["", f"### {_title(split, ids).capitalize()}", ""]
+                out += _interactive_table(block, run.max_questions)
     out += ["", "## Baseline thresholds", "", *(f"- {line}" for line in _threshold_lines(run))]
     for split, ids in splits.items():
         out += [

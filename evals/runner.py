@@ -7,6 +7,7 @@ baselines see the same text: every turn's message and attachment, joined.
 from __future__ import annotations
 
 import dataclasses
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from assistant.conversation import Conversation
 from assistant.errors import SherlogError
 from evals.baselines import BM25Baseline, DenseBaseline, ThresholdChoice, choose_threshold
 from evals.cases import Case
+from evals.interactive import POLICIES, play, summarize_interactive
 from evals.metrics import CaseResult, CitationRef, Ranked, summarize, summarize_by_tag
 
 __all__ = ["SPLITS", "EvalRun", "SystemRun", "run_baseline", "run_eval", "run_sherlog"]
@@ -51,6 +53,17 @@ class EvalRun:
     systems: list[SystemRun]
     anchors: dict[str, set[str]] = field(default_factory=dict)
     cause_article: dict[str, str] = field(default_factory=dict)
+    max_questions: int = 0  # > 0: an interactive run, with this question budget
+
+    def interactive(self) -> dict[str, Any]:
+        """:func:`summarize_interactive` per split (and "all"); empty unless interactive."""
+        if not self.max_questions:
+            return {}
+        records = {r.id: _record(r) for r in self.sherlog.results}
+        return {
+            split: summarize_interactive([records[i] for i in ids], self.max_questions)
+            for split, ids in self.splits().items()
+        }
 
     @property
     def sherlog(self) -> SystemRun:
@@ -99,6 +112,11 @@ class EvalRun:
                 summary.update(block)
             else:
                 summary.setdefault("baselines", {})[system.name] = block
+        if self.max_questions:
+            summary["interactive"] = {
+                "max_questions": self.max_questions,
+                "splits": self.interactive(),
+            }
         return {"cases": records, "summary": summary}
 
 
@@ -120,9 +138,17 @@ def _record(r: CaseResult) -> dict[str, Any]:
 
 
 def run_sherlog(
-    sherlog, cases: Sequence[Case], progress: Progress | None = None
+    sherlog,
+    cases: Sequence[Case],
+    progress: Progress | None = None,
+    interactive: int = 0,
 ) -> list[CaseResult]:
-    """Each case as one conversation with ``sherlog``; the last answer is scored."""
+    """Each case as one conversation with ``sherlog``; the last answer is scored.
+
+    With ``interactive`` > 0 the conversation then goes on under each question policy
+    of :mod:`evals.interactive`, up to that many simulated answers; the states are kept
+    in the record's ``interactive`` field (the scored answer stays the scripted one).
+    """
     results = []
     for n, case in enumerate(cases, start=1):
         if progress and (n % 10 == 0 or n == len(cases)):
@@ -137,10 +163,28 @@ def run_sherlog(
         except SherlogError as err:  # the case is scored as unanswered, and the error shown
             error = str(err)
         latency = (time.perf_counter() - start) * 1000
-        extra = {"turns": len(case.turns)} | ({"error": error} if error else {})
+        extra: dict[str, Any] = {"turns": len(case.turns)} | ({"error": error} if error else {})
         if answer is None or error:
             results.append(_result(case, (), True, None, (), (), latency, extra))
             continue
+        questions = tuple(q.text for q in conversation.questions)
+        if interactive:
+            snapshot = conversation.to_dict()
+            extra["interactive"] = {
+                policy: [
+                    step.to_dict()
+                    for step in play(
+                        sherlog,
+                        Conversation.from_dict(snapshot),
+                        answer,
+                        case.expected,
+                        policy,
+                        random.Random(case.id),
+                        interactive,
+                    )
+                ]
+                for policy in POLICIES
+            }
         citations = tuple(
             dict.fromkeys(
                 CitationRef(d.cause, step.citation.article, step.citation.anchor)
@@ -156,7 +200,7 @@ def run_sherlog(
                 answer.abstained,
                 answer.unknown_confidence,
                 citations,
-                tuple(q.text for q in conversation.questions),
+                questions,
                 latency,
                 extra,
             )
@@ -227,13 +271,15 @@ def run_eval(
     baselines: bool = True,
     tune_tag: str = "dev",
     progress: Progress | None = None,
+    interactive: int = 0,
 ) -> EvalRun:
-    """Run Sherlog and, unless told not to, both baselines over ``cases``."""
+    """Run Sherlog and, unless told not to, both baselines over ``cases``; with
+    ``interactive`` > 0, also up to that many simulated follow-up answers per case."""
     kb = sherlog.kb
     warm_up = getattr(sherlog.embedder, "warm_up", None)
     if warm_up:  # the model loads once, before the clock starts on the first case
         warm_up()
-    systems = [SystemRun("sherlog", run_sherlog(sherlog, cases, progress), True)]
+    systems = [SystemRun("sherlog", run_sherlog(sherlog, cases, progress, interactive), True)]
     if baselines:
         for baseline in (BM25Baseline(kb), DenseBaseline(kb, sherlog.index)):
             if progress:
@@ -244,4 +290,5 @@ def run_eval(
         systems,
         anchors={a.id: {s.anchor for s in a.sections} for a in kb.articles},
         cause_article={c.id: c.article for c in kb.causes.values()},
+        max_questions=interactive,
     )

@@ -59,7 +59,8 @@ class InferenceParams:
     the KB and out of it, and says less against "not in the KB" than a product message
     that only one cause prints.
 
-    ``evidence_weight`` tempers every likelihood (L ** weight): the observations of one
+    ``evidence_weight`` tempers the likelihood of what was read from messages and logs
+    (L ** weight; a direct answer to a question is not tempered): the observations of one
     message are not independent, and the matcher's strengths are similarities, not
     probabilities, so the weight is fitted on the dev split for calibration (the
     temperature scaling of Guo et al., 2017). ``silence`` is P(nothing the user said or
@@ -193,10 +194,10 @@ def posterior(
         else:
             prior = (1.0 - params.unknown_prior) * G.nodes[h]["prior"] / total_prior
         evidence_log = sum(
-            math.log(max(likelihood(G, h, e, params) for e in group))
+            _weight(group, params) * math.log(max(likelihood(G, h, e, params) for e in group))
             for group in _by_clause(observed)
         )
-        logs[h] = math.log(prior) + params.evidence_weight * evidence_log
+        logs[h] = math.log(prior) + evidence_log
         if not observed and h != UNKNOWN:
             logs[h] += math.log(params.silence)
         if resemblance and h in resemblance:
@@ -205,6 +206,15 @@ def posterior(
     weights = {h: math.exp(v - top) for h, v in logs.items()}
     norm = sum(weights.values())
     return {h: w / norm for h, w in weights.items()}
+
+
+def _weight(group: Sequence[Evidence], params: InferenceParams) -> float:
+    """The tempering exponent of one observation: ``evidence_weight`` for what was read
+    from the user's words and logs, 1 for a direct answer to a question. The tempering
+    stands for what an answer does not have: clauses of one message that say the same
+    thing twice, and matcher similarities that are not probabilities. (The questions'
+    expected information gain assumes the same untempered answer.)"""
+    return 1.0 if group[0].origin.kind is OriginKind.ANSWER else params.evidence_weight
 
 
 def _by_clause(observed: Sequence[Evidence]) -> list[list[Evidence]]:

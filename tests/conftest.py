@@ -112,3 +112,71 @@ def kb_dir(tmp_path) -> Path:
     write_article(folder, "alpha")
     write_article(folder, "beta")
     return folder
+
+
+PUMPS = """\
+---
+id: pumps
+title: Pump troubles
+sources: ["test"]
+symptoms:
+  - id: pump-noise
+    text: the pump raises a noise alarm
+    question: Does the pump raise a noise alarm?
+    phrasings: ["pump noise alarm", "the pump is noisy"]
+    patterns: ['PUMP-NOISE']
+  - id: pump-hot
+    text: the pump casing is hot
+    question: Is the pump casing hot?
+    check: Touch the casing with the back of the hand.
+    phrasings: ["casing hot", "pump casing overheating"]
+  - id: pump-leaks
+    text: the pump leaks water
+    question: Does the pump leak water?
+    phrasings: ["water puddle under pump", "pump leaking water"]
+causes:
+  - id: pump-bearing
+    title: Worn pump bearing
+    prior: 0.1
+    effects:
+      - {symptom: pump-noise, p: 0.9}
+      - {symptom: pump-hot, p: 0.9}
+    fixes: [pump-fix]
+  - id: pump-seal
+    title: Failed pump seal
+    prior: 0.1
+    effects:
+      - {symptom: pump-noise, p: 0.9}
+      - {symptom: pump-leaks, p: 0.9}
+    fixes: [pump-fix]
+fixes:
+  - id: pump-fix
+    steps:
+      - {text: Replace the pump., cite: "#fix"}
+---
+## Overview {#overview}
+Pumps get noisy for two reasons.
+
+## Fix {#fix}
+Replace the pump.
+"""
+
+NOISE = "see this\n10:01 PUMP-NOISE level 7"
+
+
+@pytest.fixture
+def pump_sherlog(tmp_path, fake_embedder):
+    """A Sherlog over the pumps KB: two causes share a log-matched symptom and each has
+    one of its own, so one question splits them."""
+    from assistant.engine import Sherlog
+    from graph import build_graph
+    from kb.index import SherlogIndex
+    from kb.loader import load_kb
+    from kb.store import open_chroma
+
+    folder = tmp_path / "kb"
+    write_article(folder, "pumps", PUMPS)
+    kb = load_kb(folder)
+    index = SherlogIndex(open_chroma(tmp_path / "chroma"), fake_embedder)
+    index.ingest(kb)
+    return Sherlog(kb, build_graph(kb), index, fake_embedder)

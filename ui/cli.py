@@ -83,6 +83,60 @@ def ask(text: str, logs: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Keep the conversation in this JSON file: resumed if it exists, saved after every turn.",
+)
+def chat(state: Path | None) -> None:
+    """Talk it through: answers after each message, follow-up questions, /log, /why.
+
+    Reads standard input, a terminal or a pipe; /help lists the commands.
+    """
+    from assistant.conversation import Conversation
+    from assistant.engine import Sherlog
+    from ui.chat import HELP, chat_session
+
+    settings = _settings()
+    conversation = Conversation()
+    try:
+        if state is not None and state.exists():
+            conversation = Conversation.from_json(state.read_text(encoding="utf-8"))
+            _progress(f"resumed {len(conversation.turns)} turn(s) from {state}")
+        sherlog = Sherlog.open(settings, progress=_progress)
+    except SherlogError as err:
+        raise UserError(
+            f"{state}: {err}" if state and not conversation.turns else str(err)
+        ) from err
+    except OSError as err:
+        raise UserError(f"{state}: {err.strerror}") from err
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo("Describe what you see. " + HELP.splitlines()[0] + " /help", err=True)
+
+    def prompt() -> None:
+        if interactive:
+            click.echo("you> ", nl=False, err=True)
+
+    def save(c: Conversation) -> None:
+        if state is not None:
+            tmp = state.with_name(state.name + ".tmp")
+            tmp.write_text(c.to_json(), encoding="utf-8")
+            tmp.replace(state)  # a crash mid-write never leaves half a conversation
+
+    chat_session(
+        sherlog,
+        iter(sys.stdin.readline, ""),
+        sys.stdout,
+        sys.stderr,
+        settings.max_attachment_bytes,
+        conversation,
+        prompt=prompt,
+        saved=save,
+    )
+
+
+@cli.command()
 @click.argument("kb_dir", required=False, type=click.Path(path_type=Path))
 def ingest(kb_dir: Path | None) -> None:
     """Index the KB in KB_DIR (default: the configured KB); only changes are embedded."""
@@ -188,6 +242,20 @@ def lint(kb_dir: Path | None, corpus: tuple[Path, ...], strict: bool) -> None:
     show_default=True,
     help="Baseline abstention thresholds are chosen on the cases with this tag.",
 )
+@click.option(
+    "--interactive",
+    is_flag=True,
+    help="After each case's turns, a simulated user answers follow-up questions from "
+    "the ground truth; Sherlog's questions and random ones are compared.",
+)
+@click.option(
+    "--questions",
+    "max_questions",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 10),
+    help="With --interactive: the most follow-up questions per case.",
+)
 def eval_command(
     paths: tuple[Path, ...],
     json_out: Path | None,
@@ -195,6 +263,8 @@ def eval_command(
     report_dir: Path | None,
     baselines: bool,
     tune_tag: str,
+    interactive: bool,
+    max_questions: int,
 ) -> None:
     """Run evaluation cases (files or folders) and report accuracy, calibration, abstention."""
     from assistant.engine import Sherlog
@@ -210,7 +280,14 @@ def eval_command(
         if not cases:
             raise UserError(f"no case carries any of the tags {', '.join(wanted)}")
         _progress(f"{len(cases)} cases")
-        run = run_eval(sherlog, cases, baselines=baselines, tune_tag=tune_tag, progress=_progress)
+        run = run_eval(
+            sherlog,
+            cases,
+            baselines=baselines,
+            tune_tag=tune_tag,
+            progress=_progress,
+            interactive=max_questions if interactive else 0,
+        )
     except SherlogError as err:
         raise UserError(str(err)) from err
     click.echo(render_terminal(run))
@@ -221,7 +298,11 @@ def eval_command(
     if report_dir:
         kb = sherlog.kb
         command = "sherlog eval " + " ".join(
-            [*map(str, paths), *(["--tags", tags] if wanted else [])]
+            [
+                *map(str, paths),
+                *(["--tags", tags] if wanted else []),
+                *(["--interactive", "--questions", str(max_questions)] if interactive else []),
+            ]
         )
         areas = {c.area for c in kb.causes.values()} - {None}
         kb_line = (

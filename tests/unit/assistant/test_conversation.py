@@ -1,5 +1,5 @@
 """Conversations: answers to follow-up questions, corrections, no repeated question,
-and the JSON round trip; on a small KB with the fake embedder."""
+and the JSON round trip; on the pumps KB with the fake embedder."""
 
 from __future__ import annotations
 
@@ -9,73 +9,11 @@ import pytest
 
 from assistant.answer import MAX_CHECKS, compose_answer
 from assistant.conversation import Conversation, Reply, Turn, parse_reply
-from assistant.engine import ANSWER_STRENGTH, Sherlog
+from assistant.engine import ANSWER_STRENGTH
 from assistant.errors import ConversationError
-from graph import Diagnosis, Evidence, OriginKind, build_graph, rank_questions
+from graph import Diagnosis, Evidence, OriginKind, Question, rank_questions
 from graph.evidence import Origin
-from kb.index import SherlogIndex
-from kb.loader import load_kb
-from kb.store import open_chroma
-from tests.conftest import write_article
-
-PUMPS = """\
----
-id: pumps
-title: Pump troubles
-sources: ["test"]
-symptoms:
-  - id: pump-noise
-    text: the pump raises a noise alarm
-    question: Does the pump raise a noise alarm?
-    phrasings: ["pump noise alarm", "the pump is noisy"]
-    patterns: ['PUMP-NOISE']
-  - id: pump-hot
-    text: the pump casing is hot
-    question: Is the pump casing hot?
-    check: Touch the casing with the back of the hand.
-    phrasings: ["casing hot", "pump casing overheating"]
-  - id: pump-leaks
-    text: the pump leaks water
-    question: Does the pump leak water?
-    phrasings: ["water puddle under pump", "pump leaking water"]
-causes:
-  - id: pump-bearing
-    title: Worn pump bearing
-    prior: 0.1
-    effects:
-      - {symptom: pump-noise, p: 0.9}
-      - {symptom: pump-hot, p: 0.9}
-    fixes: [pump-fix]
-  - id: pump-seal
-    title: Failed pump seal
-    prior: 0.1
-    effects:
-      - {symptom: pump-noise, p: 0.9}
-      - {symptom: pump-leaks, p: 0.9}
-    fixes: [pump-fix]
-fixes:
-  - id: pump-fix
-    steps:
-      - {text: Replace the pump., cite: "#fix"}
----
-## Overview {#overview}
-Pumps get noisy for two reasons.
-
-## Fix {#fix}
-Replace the pump.
-"""
-
-NOISE = "see this\n10:01 PUMP-NOISE level 7"
-
-
-@pytest.fixture
-def sherlog(tmp_path, fake_embedder):
-    folder = tmp_path / "kb"
-    write_article(folder, "pumps", PUMPS)
-    kb = load_kb(folder)
-    index = SherlogIndex(open_chroma(tmp_path / "chroma"), fake_embedder)
-    index.ingest(kb)
-    return Sherlog(kb, build_graph(kb), index, fake_embedder)
+from tests.conftest import NOISE
 
 
 def _said(symptom: str, present: bool, strength: float) -> Evidence:
@@ -118,64 +56,73 @@ class TestParseReply:
 
 
 class TestConversation:
-    def test_a_question_is_asked_about_what_splits_the_candidates(self, sherlog):
+    def test_a_question_is_asked_about_what_splits_the_candidates(self, pump_sherlog):
         c = Conversation()
-        answer = sherlog.reply(c, NOISE)
+        answer = pump_sherlog.reply(c, NOISE)
         assert answer.next_question.symptom in {"pump-hot", "pump-leaks"}
         assert c.pending == answer.next_question
         assert c.asked == [answer.next_question.symptom]
 
-    def test_yes_is_hard_evidence_for_the_asked_symptom_and_moves_the_ranking(self, sherlog):
+    def test_yes_is_hard_evidence_for_the_asked_symptom_and_moves_the_ranking(self, pump_sherlog):
         c = Conversation()
-        asked = sherlog.reply(c, NOISE).next_question.symptom
-        answer = sherlog.reply(c, "yep")
+        asked = pump_sherlog.reply(c, NOISE).next_question.symptom
+        answer = pump_sherlog.reply(c, "yep")
         (given,) = [e for e in c.evidence if e.origin.kind is OriginKind.ANSWER]
         assert (given.symptom, given.present, given.strength) == (asked, True, ANSWER_STRENGTH)
         expected = "pump-bearing" if asked == "pump-hot" else "pump-seal"
         assert answer.diagnoses[0].cause == expected
         assert c.answers == [(asked, Reply.YES)]
 
-    def test_no_counts_against_the_causes_that_produce_the_symptom(self, sherlog):
+    def test_no_counts_against_the_causes_that_produce_the_symptom(self, pump_sherlog):
         c = Conversation()
-        asked = sherlog.reply(c, NOISE).next_question.symptom
-        answer = sherlog.reply(c, "no, it works")
+        asked = pump_sherlog.reply(c, NOISE).next_question.symptom
+        answer = pump_sherlog.reply(c, "no, it works")
         (given,) = [e for e in c.evidence if e.origin.kind is OriginKind.ANSWER]
         assert (given.symptom, given.present) == (asked, False)
         other = "pump-seal" if asked == "pump-hot" else "pump-bearing"
         assert answer.diagnoses[0].cause == other
 
-    def test_no_question_is_asked_twice_nor_about_an_observed_symptom(self, sherlog):
+    def test_no_question_is_asked_twice_nor_about_an_observed_symptom(self, pump_sherlog):
         c = Conversation()
-        first = sherlog.reply(c, NOISE).next_question.symptom
-        second = sherlog.reply(c, "not sure").next_question
+        first = pump_sherlog.reply(c, NOISE).next_question.symptom
+        second = pump_sherlog.reply(c, "not sure").next_question
         assert not [e for e in c.evidence if e.origin.kind is OriginKind.ANSWER]
         assert second is None or second.symptom not in {first, "pump-noise"}
         for _ in range(3):
-            answer = sherlog.reply(c, "don't know")
+            answer = pump_sherlog.reply(c, "don't know")
         assert len(c.asked) == len(set(c.asked))
         assert "pump-noise" not in c.asked
         assert answer.next_question is None  # every question has been asked
 
-    def test_a_free_reply_is_matched_like_any_message(self, sherlog):
+    def test_a_free_reply_is_matched_like_any_message(self, pump_sherlog):
         c = Conversation()
-        sherlog.reply(c, NOISE)
-        sherlog.reply(c, "water puddle under pump")
+        pump_sherlog.reply(c, NOISE)
+        pump_sherlog.reply(c, "water puddle under pump")
         assert c.turns[-1].reply is None
         assert any(e.symptom == "pump-leaks" and e.present for e in c.evidence)
 
-    def test_an_answer_with_more_words_also_reads_the_words(self, sherlog):
+    def test_an_answer_with_more_words_also_reads_the_words(self, pump_sherlog):
         c = Conversation()
-        sherlog.reply(c, NOISE)
-        c.pose(sherlog.reply(c, "pump noise alarm").next_question)  # keep a pending one
+        pump_sherlog.reply(c, NOISE)
+        c.pose(pump_sherlog.reply(c, "pump noise alarm").next_question)  # keep a pending one
         pending = c.pending.symptom
-        sherlog.reply(c, "yes, and a water puddle under pump")
+        pump_sherlog.reply(c, "yes, and a water puddle under pump")
         symptoms = {e.symptom for e in c.turns[-1].evidence}
         assert pending in symptoms
         if pending != "pump-leaks":
             assert "pump-leaks" in symptoms
 
-    def test_when_the_unknown_wins_it_lists_checks_to_run(self, sherlog):
-        questions = rank_questions(sherlog.graph, [_said("pump-noise", True, 0.5)])
+    def test_words_that_read_the_asked_symptom_the_other_way_outvote_the_yes(self, pump_sherlog):
+        c = Conversation()
+        pump_sherlog.reply(c, NOISE)
+        c.pose(Question("pump-leaks", "Does the pump leak water?", 0.5))
+        pump_sherlog.reply(c, "yeah, there is no water puddle under pump at all")
+        (leaks,) = [e for e in c.evidence if e.symptom == "pump-leaks"]
+        assert not leaks.present and leaks.origin.kind is OriginKind.MESSAGE
+        assert c.turns[-1].reply is None and c.answers == []
+
+    def test_when_the_unknown_wins_it_lists_checks_to_run(self, pump_sherlog):
+        questions = rank_questions(pump_sherlog.graph, [_said("pump-noise", True, 0.5)])
         assert [q.check for q in questions if q.symptom == "pump-hot"] == [
             "Touch the casing with the back of the hand."
         ]
@@ -185,8 +132,8 @@ class TestConversation:
             ranking = [Diagnosis("pump-bearing", "Worn pump bearing", confidence, seen, ())]
             return compose_answer(
                 "q",
-                sherlog.graph,
-                sherlog.kb,
+                pump_sherlog.graph,
+                pump_sherlog.kb,
                 ranking,
                 unknown,
                 seen,
@@ -217,29 +164,29 @@ class TestCorrection:
         )
         assert [(e.present, e.strength) for e in c.evidence] == [(False, 0.3)]
 
-    def test_the_engine_marks_corrections(self, sherlog):
+    def test_the_engine_marks_corrections(self, pump_sherlog):
         c = Conversation()
-        sherlog.reply(c, "pump noise alarm")
-        sherlog.reply(c, "Actually, the pump is not noisy")
+        pump_sherlog.reply(c, "pump noise alarm")
+        pump_sherlog.reply(c, "Actually, the pump is not noisy")
         assert c.turns[-1].correction and not c.turns[0].correction
 
 
 class TestSerialisation:
-    def test_round_trip_keeps_every_turn_and_the_pending_question(self, sherlog):
+    def test_round_trip_keeps_every_turn_and_the_pending_question(self, pump_sherlog):
         c = Conversation()
-        sherlog.reply(c, NOISE)
-        sherlog.reply(c, "no")
-        sherlog.reply(c, "Actually, water puddle under pump")
+        pump_sherlog.reply(c, NOISE)
+        pump_sherlog.reply(c, "no")
+        pump_sherlog.reply(c, "Actually, water puddle under pump")
         back = Conversation.from_json(c.to_json())
         assert back == c
         assert back.pending == c.pending and back.answers == c.answers
         assert json.loads(c.to_json())["version"] == 1
 
-    def test_a_restored_conversation_goes_on_like_the_original(self, sherlog):
+    def test_a_restored_conversation_goes_on_like_the_original(self, pump_sherlog):
         c = Conversation()
-        sherlog.reply(c, NOISE)
+        pump_sherlog.reply(c, NOISE)
         copy = Conversation.from_json(c.to_json())
-        a, b = sherlog.reply(c, "yes"), sherlog.reply(copy, "yes")
+        a, b = pump_sherlog.reply(c, "yes"), pump_sherlog.reply(copy, "yes")
         assert [d.cause for d in a.diagnoses] == [d.cause for d in b.diagnoses]
         assert c == copy
 

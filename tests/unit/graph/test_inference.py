@@ -36,6 +36,7 @@ PARAMS = InferenceParams(
     generic_exponent=0.0,
 )
 ORIGIN = Origin(OriginKind.ANSWER, "answer", "yes")
+LOGGED = Origin(OriginKind.LOG, "syslog", "a line", line=1)
 
 
 def yes(symptom, strength=1.0):
@@ -96,13 +97,20 @@ class TestPosterior:
         assert post["a"] == pytest.approx(a / z)
         assert post[UNKNOWN] == pytest.approx(u / z)
 
-    def test_evidence_weight_tempers_every_likelihood(self, G):
+    def test_evidence_weight_tempers_what_was_read_from_logs_and_words(self, G):
         params = dataclasses.replace(PARAMS, evidence_weight=2.0)
-        post = posterior(G, [yes("down"), no("night")], params)
+        read = [dataclasses.replace(e, origin=LOGGED) for e in (yes("down"), no("night"))]
+        post = posterior(G, read, params)
         a = 0.6 * (0.9 * 0.3) ** 2
         b = 0.2 * (0.8 * 0.98) ** 2
         u = 0.2 * (0.05 * 0.95) ** 2
         assert post["b"] == pytest.approx(b / (a + b + u))
+
+    def test_a_direct_answer_is_not_tempered(self, G):
+        params = dataclasses.replace(PARAMS, evidence_weight=2.0)
+        assert posterior(G, [yes("down"), no("night")], params) == pytest.approx(
+            posterior(G, [yes("down"), no("night")], PARAMS)
+        )
 
     def test_silence_favours_unknown_when_nothing_was_recognised(self, G):
         params = dataclasses.replace(PARAMS, silence=0.1)
