@@ -1,7 +1,8 @@
 """Build Sherlog's causal graph: a ``networkx.DiGraph`` of cause -> symptom and cause -> fix.
 
 Node attribute ``kind`` is a :class:`NodeKind`. Cause nodes carry ``prior`` and
-``title``; symptom nodes ``text``, ``question`` and ``check`` (what to run or look at);
+``title``; symptom nodes ``text``, ``question``, ``check`` (what to run or look at) and
+``outside`` (rare, common or generic: how often causes outside the KB show it);
 fix nodes ``title`` and ``steps``.
 A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
 
@@ -101,6 +102,7 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for symptom in kb.symptoms.values():
         add_symptom(G, symptom.id, symptom.question, symptom.text, symptom.article, symptom.check)
         G.nodes[symptom.id]["patterns"] = symptom.patterns
+        G.nodes[symptom.id]["outside"] = symptom.outside
     for cause in kb.causes.values():
         add_cause(G, cause.id, cause.prior, cause.title, cause.article)
         for effect in cause.effects:
