@@ -46,6 +46,7 @@ FULL_MATCH = 0.85
 MIN_STRENGTH = 0.2
 MAX_TEXT_STRENGTH = 0.75
 CLAUSE_MARGIN = 0.02
+AGREEMENT_MARGIN = 0.05  # an agreeing phrasing this close to a disagreeing one wins
 MAX_CLAUSES = 64
 
 _AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+", re.IGNORECASE)
@@ -331,8 +332,18 @@ def _clause_matches(
         opposed = clause_reading.opposes(phrasing)
         agrees = phrasing.denied == denied and not opposed
         against = (denied and not phrasing.denied) or (opposed and phrasing.denied == denied)
-        if hit.symptom in per_symptom and not (agrees and not per_symptom[hit.symptom][1]):
-            continue
+        # A less similar phrasing that agrees replaces a disagreeing one when it carries
+        # the clause's own polarity ("no alarms anywhere" ~ "vCenter shows no alarms"),
+        # or when it is nearly as similar; a phrasing that says nothing either way ("the
+        # datastore's usage alarm") does not turn "plenty of free space" back into "the
+        # datastore is full" when "the datastore is full" is clearly the closer one.
+        if hit.symptom in per_symptom:
+            first, agreed = per_symptom[hit.symptom]
+            if agreed or not agrees:
+                continue
+            close = first.score - hit.score <= AGREEMENT_MARGIN
+            if not (close or clause_reading.shares(phrasing, denied)):
+                continue
         if agrees:
             per_symptom[hit.symptom] = (hit, True)
         elif against and hit.symptom not in per_symptom:

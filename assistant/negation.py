@@ -21,12 +21,14 @@ from functools import lru_cache
 __all__ = [
     "Owner",
     "Reading",
+    "Scope",
     "State",
     "Switch",
     "is_negated",
     "keeps_default",
     "owner",
     "read",
+    "scope",
     "state",
     "switch",
 ]
@@ -428,6 +430,53 @@ def owner(text: str) -> Owner:
     return Owner.SAME if same else Owner.OTHER
 
 
+class Scope(Enum):
+    """Whether a clause says the fault hits only some machines, the others too, or neither."""
+
+    NARROW = "narrow"
+    WIDE = "wide"
+    NEUTRAL = "neutral"
+
+
+_PEERS = r"(?:vms?|virtual\s+machines?|hosts?|servers?|clients?|users?|machines?|guests?|nodes?)"
+_HIT = r"(?:affected|impacted|hit|broken|failing|down|dropping|losing\s+\w+)"
+_NARROW = re.compile(
+    rf"\b(?:only|just)\s+(?:this|that|the|one|two|a\s+(?:few|couple|handful|group)|some)\s+"
+    rf"(?:(?:of\s+(?:the|our)\s+)?\w+\s+)?{_PEERS}\b"
+    rf"|\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?{_PEERS}\s+"
+    r"(?:[\w']+\s+){0,4}?(?:fine|ok|okay|unaffected|normal|healthy|good|working)\b"
+    rf"|\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?{_PEERS}\s+"
+    rf"(?:\w+\s+){{0,3}}?(?:are|were|is|was)(?:n'?t|\s+not)\s+{_HIT}"
+    rf"|\b(?:the\s+)?rest\s+(?:are|is|were|was)\s+(?:fine|ok|unaffected)",
+    re.IGNORECASE,
+)
+_WIDE = re.compile(
+    rf"\b(?:the\s+)?other\s+{_PEERS}\s+(?:\w+\s+){{0,3}}?(?:are|were|is|was|got|get)\s+"
+    rf"(?:also\s+)?{_HIT}(?:\s+(?:too|as\s+well))?"
+    rf"|\b(?:all|every|each)\s+(?:(?:of\s+)?(?:the|our)\s+)?(?:\w+\s+)?{_PEERS}\s+"
+    rf"(?:\w+\s+){{0,3}}?(?:are|were|is|was|got|get)\s+{_HIT}"
+    rf"|\bnot\s+(?:just|only)\s+(?:this|that|the|one)\s+(?:\w+\s+)?{_PEERS}\b",
+    re.IGNORECASE,
+)
+
+
+def scope(text: str) -> Scope:
+    """Whether ``text`` says the fault hits only some machines or the others as well.
+
+    >>> [scope(t).value for t in ["actually, other VMs were affected too",
+    ...     "only this one VM loses network", "the other VMs on the host are fine",
+    ...     "other vms weren't affected", "all the VMs on the host are affected",
+    ...     "it's not just this VM", "VMs on other hosts talk fine", "the host is down",
+    ...     "the other 15 hosts reconnected fine after the reboot", "other sites work"]]
+    ['wide', 'narrow', 'narrow', 'narrow', 'wide', 'wide', 'narrow', 'neutral', 'narrow', 'neutral']
+    """
+    wide = bool(_WIDE.search(text))
+    narrow = bool(_NARROW.search(_WIDE.sub(" ", text)))  # "not just this VM" is wide
+    if narrow == wide:
+        return Scope.NEUTRAL
+    return Scope.NARROW if narrow else Scope.WIDE
+
+
 @dataclass(frozen=True)
 class Reading:
     """What one piece of text says, as far as polarity goes."""
@@ -436,10 +485,12 @@ class Reading:
     state: State
     switch: Switch
     owner: Owner = Owner.NEUTRAL
+    scope: Scope = Scope.NEUTRAL
 
     def opposes(self, other: Reading) -> bool:
         """One reports working what the other reports failing, on what the other has off,
-        or its own addresses where the other has another machine's.
+        its own addresses where the other has another machine's, or the other machines
+        hit where the other says only some are.
 
         >>> read("the host client works").opposes(read("the host client does not load"))
         True
@@ -447,15 +498,40 @@ class Reading:
         True
         >>> read("both MACs are its own vNICs").opposes(read("the other mac is another box"))
         True
+        >>> read("the other VMs on the host are fine").opposes(read("the VM loses network"))
+        False
         """
+        # "the other hosts are fine" says nothing against "the host is down": when one
+        # side's state is about the other machines, states do not oppose
+        about_others = Scope.NARROW in (self.scope, other.scope)
         return (
-            {self.state, other.state} == {State.FAILING, State.WORKING}
+            ({self.state, other.state} == {State.FAILING, State.WORKING} and not about_others)
             or {self.switch, other.switch} == {Switch.ON, Switch.OFF}
             or {self.owner, other.owner} == {Owner.SAME, Owner.OTHER}
+            or {self.scope, other.scope} == {Scope.NARROW, Scope.WIDE}
+        )
+
+    def shares(self, other: Reading, denied: bool | None = None) -> bool:
+        """Both carry the same polarity signal: both deny, or both report the same
+        working or failing state, setting or owner (``denied`` overrides this reading's
+        denial, for a clause whose denial the caller has already weighed).
+
+        >>> read("plenty of room on it").shares(read("the datastore is half empty"))
+        True
+        >>> read("the datastore has plenty of space").shares(read("datastore usage alarm"))
+        False
+        """
+        denied = self.denied if denied is None else denied
+        return (
+            (denied and other.denied)
+            or self.state is other.state is not State.NEUTRAL
+            or self.switch is other.switch is not Switch.NEUTRAL
+            or self.owner is other.owner is not Owner.NEUTRAL
+            or self.scope is other.scope is not Scope.NEUTRAL
         )
 
 
 @lru_cache(maxsize=8192)
 def read(text: str) -> Reading:
     """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
-    return Reading(is_negated(text), state(text), switch(text), owner(text))
+    return Reading(is_negated(text), state(text), switch(text), owner(text), scope(text))
