@@ -31,7 +31,7 @@ test: install
 # The whole evaluation suite, Sherlog beside both baselines; writes the Markdown report
 # and reliability diagram (committed) and the per-case records (not committed).
 eval: install
-	$(BIN)/sherlog eval evals/cases --json evals/reports/latest.json --report evals/reports
+	$(BIN)/sherlog eval evals/cases --interactive --json evals/reports/latest.json --report evals/reports
 
 lint: install
 	$(BIN)/ruff check .
