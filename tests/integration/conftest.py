@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from assistant.engine import Sherlog
@@ -16,3 +20,17 @@ def real_home(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sherlog(real_home) -> Sherlog:
     return Sherlog.open(Settings.from_env({"SHERLOG_HOME": str(real_home)}))
+
+
+def run_cli(*args: str, home, input: str | None = None, env_extra=None, timeout: int = 600):
+    """Run ``sherlog ARGS`` as a user would, in its own process, with SHERLOG_HOME=home."""
+    env = {**os.environ, "SHERLOG_HOME": str(home), **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )

@@ -4,14 +4,12 @@ cause, an out-of-KB conversation ends in "I don't know", and `sherlog chat` work
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from assistant.conversation import Conversation, Reply
 from evals.interactive import simulated_reply
+from tests.integration.conftest import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -74,15 +72,7 @@ def test_a_piped_chat_session(sherlog, real_home, tmp_path):
             "this line is never read",
         ]
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "chat", "--state", str(state)],
-        input=script,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SHERLOG_HOME": str(real_home)},
-        timeout=600,
-        check=False,
-    )
+    result = run_cli("chat", "--state", str(state), home=real_home, input=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.count("Likely causes:") == 2 and "Next question:" in out

@@ -5,12 +5,11 @@ on the real model, end to end through the command line and its JSON records."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.integration.conftest import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -19,14 +18,7 @@ CASES = Path(__file__).parents[2] / "evals" / "cases"
 
 def test_easy_cases_stay_right(sherlog, real_home, tmp_path):
     out = tmp_path / "easy.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "eval", str(CASES), "--tags", "easy", "--json", str(out)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SHERLOG_HOME": str(real_home)},
-        timeout=600,
-        check=False,
-    )
+    result = run_cli("eval", str(CASES), "--tags", "easy", "--json", str(out), home=real_home)
     assert result.returncode == 0, result.stderr
     assert "| AC@1" in result.stdout and "bm25" in result.stdout
     doc = json.loads(out.read_text())
@@ -50,14 +42,7 @@ def test_a_bad_case_file_is_refused_with_file_case_and_field(real_home, tmp_path
     bad.write_text(
         "cases:\n- id: one\n  turns: [{message: hi}]\n  expect: {cause: no-such-cause}\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "eval", str(bad)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SHERLOG_HOME": str(real_home)},
-        timeout=600,
-        check=False,
-    )
+    result = run_cli("eval", str(bad), home=real_home)
     assert result.returncode == 2
     assert "bad.yaml: case 'one': expect.cause: not a cause in the knowledge base" in result.stderr
     assert "Traceback" not in result.stderr

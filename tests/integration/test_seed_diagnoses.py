@@ -10,13 +10,13 @@ its two questions, and the whole set to an accuracy floor below what it measures
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from assistant.engine import RELATED_MIN_SIMILARITY
 from evals.cases import load_cases
+from tests.integration.conftest import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -88,7 +88,15 @@ def test_accuracy_floor_over_all_questions(sherlog):
 def test_out_of_scope_question_abstains(sherlog, text):
     answer = sherlog.ask(text)
     assert answer.abstained
-    assert answer.related  # an abstention still shows what it found
+    # an abstention shows the related reading it found, and nothing it did not: a
+    # passage below RELATED_MIN_SIMILARITY is only the nearest, not related
+    assert all(p.score >= RELATED_MIN_SIMILARITY for p in answer.related)
+
+
+def test_an_abstention_near_the_kb_shows_related_reading(sherlog):
+    answer = sherlog.ask("our exchange server keeps asking outlook users for their passwords")
+    assert answer.abstained
+    assert answer.related and answer.related[0].article == "ad-account-lockout"
 
 
 def test_log_attachment_is_matched_with_file_and_line(sherlog):
@@ -111,26 +119,12 @@ def test_log_attachment_is_matched_with_file_and_line(sherlog):
     assert top_cause(answer) == "dfsr-staging-gvsn-loop"
 
 
-def _cli(*args, home, env_extra=None):
-    import os
-
-    env = {**os.environ, "SHERLOG_HOME": str(home), **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
 def test_ask_json_output_parses_and_citations_resolve(sherlog, real_home):
     question = (
         "our two ESGs run ECMP and ssh through them hangs now and then; "
         "show firewall on one edge shows the drop invalid counter climbing"
     )
-    result = _cli("ask", "--json", question, home=real_home)
+    result = run_cli("ask", "--json", question, home=real_home)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["diagnoses"][0]["cause"] == "nsx-ecmp-edge-firewall"
@@ -146,7 +140,7 @@ def test_invalid_kb_is_refused_and_the_index_survives(sherlog, real_home, tmp_pa
     shutil.copytree(sherlog.kb.root, broken)
     target = broken / "db2-restore.md"
     target.write_text(target.read_text().replace("prior: ", "prior: 7", 1))
-    result = _cli("ask", "anything", home=real_home, env_extra={"SHERLOG_KB": str(broken)})
+    result = run_cli("ask", "anything", home=real_home, env_extra={"SHERLOG_KB": str(broken)})
     assert result.returncode == 2
     assert "db2-restore.md:" in result.stderr and "must be in (0, 1]" in result.stderr
     assert "Traceback" not in result.stderr
