@@ -98,13 +98,11 @@ def chat_session(
     err: TextIO,
     max_attachment_bytes: int,
     conversation: Conversation | None = None,
-    prompt: Callable[[], None] | None = None,
     saved: Callable[[Conversation], None] | None = None,
 ) -> Conversation:
     """Run one chat over ``lines``; returns the conversation as it stands at the end.
 
-    ``prompt`` is called before each message is read (a terminal shows "you> "), and
-    ``saved`` after every turn that changed the conversation.
+    ``saved`` is called after every turn that changed the conversation.
     """
     conversation = conversation if conversation is not None else Conversation()
 
@@ -125,8 +123,6 @@ def chat_session(
         if saved:
             saved(conversation)
 
-    if prompt:
-        prompt()
     for message in messages(lines):
         command, _, argument = message.partition(" ")
         if message.startswith("/") and "\n" not in command:
@@ -158,6 +154,4 @@ def chat_session(
                 note(f"unknown command {command}; /help lists them")
         else:
             turn(message)
-        if prompt:
-            prompt()
     return conversation

@@ -95,7 +95,7 @@ def chat(state: Path | None) -> None:
     """
     from assistant.conversation import Conversation
     from assistant.engine import Sherlog
-    from ui.chat import HELP, chat_session
+    from ui.chat import chat_session
 
     settings = _settings()
     conversation = Conversation()
@@ -110,13 +110,6 @@ def chat(state: Path | None) -> None:
         ) from err
     except OSError as err:
         raise UserError(f"{state}: {err.strerror}") from err
-    interactive = sys.stdin.isatty()
-    if interactive:
-        click.echo("Describe what you see. " + HELP.splitlines()[0] + " /help", err=True)
-
-    def prompt() -> None:
-        if interactive:
-            click.echo("you> ", nl=False, err=True)
 
     def save(c: Conversation) -> None:
         if state is not None:
@@ -124,16 +117,34 @@ def chat(state: Path | None) -> None:
             tmp.write_text(c.to_json(), encoding="utf-8")
             tmp.replace(state)  # a crash mid-write never leaves half a conversation
 
-    chat_session(
-        sherlog,
-        iter(sys.stdin.readline, ""),
-        sys.stdout,
-        sys.stderr,
-        settings.max_attachment_bytes,
-        conversation,
-        prompt=prompt,
-        saved=save,
-    )
+    if sys.stdin.isatty():
+        import readline  # noqa: F401  (line editing and history for input())
+
+        click.echo("Describe what you see; /help lists the commands, /quit leaves.", err=True)
+        lines = _typed("you> ")
+    else:
+        lines = iter(sys.stdin.readline, "")
+    try:
+        chat_session(
+            sherlog,
+            lines,
+            sys.stdout,
+            sys.stderr,
+            settings.max_attachment_bytes,
+            conversation,
+            saved=save,
+        )
+    except KeyboardInterrupt:
+        click.echo("", err=True)  # Ctrl-C leaves like /quit; what was said is saved
+
+
+def _typed(prompt: str):
+    """Lines typed at a terminal, with line editing, until end of input."""
+    while True:
+        try:
+            yield input(prompt)
+        except EOFError:
+            return
 
 
 @cli.command()
