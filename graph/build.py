@@ -1,8 +1,7 @@
 """Build Sherlog's causal graph: a ``networkx.DiGraph`` of cause -> symptom and cause -> fix.
 
 Node attribute ``kind`` is a :class:`NodeKind`. Cause nodes carry ``prior`` and
-``title``; symptom nodes ``text``, ``question``, ``check`` (what to run or look at) and
-``outside`` (rare, common or generic: how often causes outside the KB show it);
+``title``; symptom nodes ``text``, ``question`` and ``check`` (what to run or look at);
 fix nodes ``title`` and ``steps``.
 A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
 
@@ -102,7 +101,6 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
     for symptom in kb.symptoms.values():
         add_symptom(G, symptom.id, symptom.question, symptom.text, symptom.article, symptom.check)
         G.nodes[symptom.id]["patterns"] = symptom.patterns
-        G.nodes[symptom.id]["outside"] = symptom.outside
     for cause in kb.causes.values():
         add_cause(G, cause.id, cause.prior, cause.title, cause.article)
         for effect in cause.effects:

@@ -57,10 +57,7 @@ class InferenceParams:
     that n causes produce gets ``unknown_rate * n ** generic_exponent`` (at most
     ``MAX_UNKNOWN_RATE``): "the load balancer returns 503" is produced by many causes, in
     the KB and out of it, and says less against "not in the KB" than a product message
-    that only one cause prints. The KB can say more: a symptom marked ``outside:
-    common`` or ``generic`` gets at least ``common_rate`` or ``generic_rate``, because
-    causes the KB does not cover show it too (bad cabling shows CRC errors far more often
-    than a duplex mismatch does).
+    that only one cause prints.
 
     ``evidence_weight`` tempers the likelihood of what was read from messages and logs
     (L ** weight; a direct answer to a question is not tempered): the observations of one
@@ -90,15 +87,6 @@ class InferenceParams:
     # 346-case dev split found no setting better on both AC@1 and false answers.
     resemblance_weight: float = 15.0
     resemblance_floor: float = 0.55
-    # P(s | unknown) at least this for a symptom the KB marks ``outside: common`` or
-    # ``generic`` (causes beyond the KB show it too: "host not responding", a 503 from
-    # the VIP). Chosen on the 427-case dev split (issue 5) by simulating conversations:
-    # generic_rate 0.5 cut false answers 23 -> 18 of 62 for 8 of 365 in-KB cases that
-    # now abstain first and are answered after a question (AC@1 within 3 questions
-    # 0.978 -> 0.975). Raising common_rate above unknown_rate (0.10-0.15) cost more
-    # in-KB answers per false answer saved, so the "common" ratings weigh as "rare".
-    common_rate: float = 0.05
-    generic_rate: float = 0.5
 
 
 MAX_UNKNOWN_RATE = 0.5
@@ -138,13 +126,7 @@ def strongest_per_symptom(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
 def _p(G: nx.DiGraph, hypothesis: str, symptom: str, params: InferenceParams) -> float:
     if hypothesis == UNKNOWN:
         sharing = max(1, G.in_degree(symptom)) if symptom in G else 1
-        rate = min(MAX_UNKNOWN_RATE, params.unknown_rate * sharing**params.generic_exponent)
-        outside = G.nodes[symptom].get("outside", "rare") if symptom in G else "rare"
-        if outside == "common":
-            return max(rate, params.common_rate)
-        if outside == "generic":
-            return max(rate, params.generic_rate)
-        return rate
+        return min(MAX_UNKNOWN_RATE, params.unknown_rate * sharing**params.generic_exponent)
     edge = G.get_edge_data(hypothesis, symptom)
     return edge["p"] if edge else params.leak
 

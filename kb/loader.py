@@ -208,7 +208,6 @@ def _graph_article(
                     LineSequence(q.first, q.then, q.within, q.until, q.absent) for q in s.sequences
                 ),
                 different_vendors=s.different_vendors,
-                outside=s.outside,
             )
             for s in spec.symptoms
         ),

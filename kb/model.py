@@ -91,8 +91,6 @@ class Symptom:
     # seen when the MACs another symptom's distinct patterns find for one key belong to
     # different registered vendors (IEEE OUI): that symptom's id
     different_vendors: str | None = None
-    # how often causes outside the KB show it too: rare, common or generic
-    outside: str = "rare"
 
     def regexes(self) -> Iterator[tuple[str, tuple[str, int], str, tuple[str, ...]]]:
         """Every regex the symptom declares: (label, YAML path, pattern, named groups it

@@ -43,7 +43,6 @@ class SymptomSpec(_Strict):
     text: Text
     question: Text
     check: Text | None = None
-    outside: Literal["rare", "common", "generic"] = "rare"
     phrasings: list[Text] = []
     patterns: list[Text] = []
     distinct: list[Text] = []

@@ -87,19 +87,6 @@ class TestPosterior:
         z = a + b + u
         assert post == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: u / z})
 
-    @pytest.mark.parametrize(
-        ("outside", "rate"), [("rare", 0.05), ("common", 0.3), ("generic", 0.6)]
-    )
-    def test_a_symptom_common_outside_the_kb_is_likelier_under_unknown(self, G, outside, rate):
-        G.nodes["down"]["outside"] = outside
-        params = dataclasses.replace(PARAMS, common_rate=0.3, generic_rate=0.6)
-        post = posterior(G, [yes("down"), no("night")], params)
-        a = 0.6 * 0.9 * (1 - 0.7)
-        b = 0.2 * 0.8 * (1 - 0.02)
-        u = 0.2 * rate * (1 - 0.05)  # 'night' stays rare
-        z = a + b + u
-        assert post == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: u / z})
-
     def test_soft_evidence_by_hand(self, G):
         post = posterior(G, [yes("night", strength=0.5)], PARAMS)
         w = 0.75  # (1 + 0.5) / 2
