@@ -155,9 +155,6 @@ class Turn:
             return self.text
         return parse_reply(self.text)[1]
 
-    def overrides(self) -> bool:
-        return self.reply is not None or self.correction
-
 
 @dataclass
 class Conversation:
@@ -170,8 +167,8 @@ class Conversation:
         """All evidence, where a later turn's word on a symptom replaces an earlier one,
         unless it is much less sure than what stands (under ``CORRECTION_SHARE`` of its
         strength): a passing resemblance in a later message ("/tmp has plenty of room")
-        does not overturn a log line the user pasted before. An answer, and a turn that
-        says it corrects, always replace.
+        does not overturn a log line the user pasted before. An answer always replaces,
+        and so does a turn that says it corrects when it says the opposite.
 
         >>> from graph.evidence import Origin, OriginKind
         >>> o = Origin(OriginKind.MESSAGE, "m", "x")
@@ -187,7 +184,7 @@ class Conversation:
         >>> [(e.present, e.strength) for e in c.evidence]
         [(True, 0.3)]
         """
-        standing: dict[str, tuple[int, float]] = {}  # symptom -> (turn, strength)
+        standing: dict[str, tuple[int, float, bool]] = {}  # symptom -> turn, strength, present
         for n, turn in enumerate(self.turns):
             strongest: dict[str, Evidence] = {}
             for e in turn.evidence:
@@ -195,9 +192,11 @@ class Conversation:
                     strongest[e.symptom] = e
             for symptom, e in strongest.items():
                 before = standing.get(symptom)
-                answered = e.origin.kind is OriginKind.ANSWER or turn.correction
-                if before is None or answered or e.strength >= CORRECTION_SHARE * before[1]:
-                    standing[symptom] = (n, e.strength)
+                overrides = e.origin.kind is OriginKind.ANSWER or (
+                    turn.correction and before is not None and e.present != before[2]
+                )
+                if before is None or overrides or e.strength >= CORRECTION_SHARE * before[1]:
+                    standing[symptom] = (n, e.strength, e.present)
         return [
             e
             for n, turn in enumerate(self.turns)

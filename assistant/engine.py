@@ -6,7 +6,7 @@ the caller, and passed in; ``ask`` does no file I/O of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -75,8 +75,15 @@ class Sherlog:
     def ingest(self, progress: Callable[[str], None] | None = None) -> IngestReport:
         return self.index.ingest(self.kb, progress)
 
-    def gather_evidence(self, text: str, attachments: Sequence[Attachment] = ()) -> list[Evidence]:
-        """Evidence from the message's words, its pasted log lines and every attachment."""
+    def gather_evidence(
+        self,
+        text: str,
+        attachments: Sequence[Attachment] = (),
+        revisiting: Collection[str] = (),
+    ) -> list[Evidence]:
+        """Evidence from the message's words, its pasted log lines and every attachment;
+        ``revisiting``: the symptoms a correcting message may be about (see
+        :func:`match_symptoms`)."""
         pasted = scan_all(self.readers, "message", text)
         evidence = hits_to_evidence(pasted)
         for attachment in attachments:
@@ -87,7 +94,9 @@ class Sherlog:
         masked = [span for hit in pasted for span in hit.spans] + pasted_output(text)
         evidence += [
             e
-            for e in match_symptoms(text, self.embedder, self.index, masked=masked)
+            for e in match_symptoms(
+                text, self.embedder, self.index, masked=masked, revisiting=revisiting
+            )
             if e.symptom not in logged
         ]
         return evidence
@@ -130,8 +139,10 @@ class Sherlog:
             )
         pending = conversation.pending
         reply, rest = parse_reply(text) if pending is not None else (None, text)
+        correction = reply is None and is_correction(text)
         if reply is None:
-            turn_evidence = self.gather_evidence(text, attachments)
+            said_before = {e.symptom for e in conversation.evidence} if correction else set()
+            turn_evidence = self.gather_evidence(text, attachments, said_before)
         else:
             words = rest if len(rest.split()) >= MIN_REST_WORDS else ""
             read = self.gather_evidence(words, attachments) if words or attachments else []
@@ -157,7 +168,7 @@ class Sherlog:
             tuple(turn_evidence),
             reply=reply,
             replied_to=pending.symptom if reply is not None else None,
-            correction=reply is None and is_correction(text),
+            correction=correction,
         )
         so_far = Conversation([*conversation.turns, turn])
         evidence = so_far.evidence

@@ -19,7 +19,7 @@ times over. A clause whose parts are joined by "and" or commas is replaced by it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -269,6 +269,7 @@ def match_symptoms(
     index: PhrasingSearch,
     source: str = "message",
     masked: Sequence[tuple[int, int, int]] = (),
+    revisiting: Collection[str] = (),
 ) -> list[Evidence]:
     """Evidence for and against symptoms from the words of ``message``.
 
@@ -277,6 +278,11 @@ def match_symptoms(
     affirmative phrasings is evidence against the symptom. An affirmative clause that
     only resembles denials is left out: its negation is as likely to be incidental
     ("...so it should not matter") as to be the point.
+
+    ``revisiting`` names symptoms the conversation already holds evidence on, for a
+    message that says it corrects what was said ("actually, other VMs were affected
+    too"): a clause's match on one of them counts even when another symptom resembles
+    the clause a little more, since a correction is about something said before.
 
     ``masked`` spans, as (1-based line, start, end), were already read by a log
     pattern: the pattern is the better witness (an embedding cannot tell
@@ -291,7 +297,7 @@ def match_symptoms(
     hits = index.search_phrasings(vectors)
     best: dict[str, tuple[float, bool, Clause, PhrasingHit]] = {}
     for clause, clause_hits in zip(pieces, hits, strict=True):
-        for hit, present in _clause_matches(clause, clause_hits):
+        for hit, present in _clause_matches(clause, clause_hits, revisiting):
             if hit.symptom not in best or hit.score > best[hit.symptom][0]:
                 best[hit.symptom] = (hit.score, present, clause, hit)
     evidence = []
@@ -309,7 +315,7 @@ def match_symptoms(
 
 
 def _clause_matches(
-    clause: Clause, hits: Sequence[PhrasingHit]
+    clause: Clause, hits: Sequence[PhrasingHit], revisiting: Collection[str] = ()
 ) -> Iterator[tuple[PhrasingHit, bool]]:
     """The symptoms one clause speaks for: its best match and near-ties, with polarity.
 
@@ -320,7 +326,7 @@ def _clause_matches(
     something works or fails where the phrasing says the opposite.
     """
     clause_reading = read(clause.text)
-    per_symptom: dict[str, tuple[PhrasingHit, bool]] = {}
+    per_symptom: dict[str, tuple[PhrasingHit, bool, bool]] = {}  # hit, agrees, firmly
     for hit in sorted(hits, key=lambda h: -h.score):
         if hit.score < MATCH_THRESHOLD:
             break
@@ -334,23 +340,26 @@ def _clause_matches(
         against = (denied and not phrasing.denied) or (opposed and phrasing.denied == denied)
         # A less similar phrasing that agrees replaces a disagreeing one when it carries
         # the clause's own polarity ("no alarms anywhere" ~ "vCenter shows no alarms"),
-        # or when it is nearly as similar; a phrasing that says nothing either way ("the
-        # datastore's usage alarm") does not turn "plenty of free space" back into "the
-        # datastore is full" when "the datastore is full" is clearly the closer one.
+        # or when it is nearly as similar and the disagreement was only one of working
+        # against failing words, which ops talk is full of. A phrasing that says nothing
+        # either way ("the datastore's usage alarm") does not turn "plenty of free space"
+        # back into "the datastore is full" when that is clearly the closer phrasing, nor
+        # "the other VMs were hit too" into "only some VMs are affected".
         if hit.symptom in per_symptom:
-            first, agreed = per_symptom[hit.symptom]
+            first, agreed, firmly = per_symptom[hit.symptom]
             if agreed or not agrees:
                 continue
-            close = first.score - hit.score <= AGREEMENT_MARGIN
+            close = first.score - hit.score <= AGREEMENT_MARGIN and not firmly
             if not (close or clause_reading.shares(phrasing, denied)):
                 continue
         if agrees:
-            per_symptom[hit.symptom] = (hit, True)
+            per_symptom[hit.symptom] = (hit, True, False)
         elif against and hit.symptom not in per_symptom:
-            per_symptom[hit.symptom] = (hit, False)
+            firmly = denied or clause_reading.opposes(phrasing, states=False)
+            per_symptom[hit.symptom] = (hit, False, firmly)
     if not per_symptom:
         return
-    top = max(h.score for h, _ in per_symptom.values())
-    for hit, agrees in per_symptom.values():
-        if hit.score >= top - CLAUSE_MARGIN:
+    top = max(h.score for h, _, _ in per_symptom.values())
+    for hit, agrees, _ in per_symptom.values():
+        if hit.score >= top - CLAUSE_MARGIN or hit.symptom in revisiting:
             yield hit, agrees

@@ -487,10 +487,11 @@ class Reading:
     owner: Owner = Owner.NEUTRAL
     scope: Scope = Scope.NEUTRAL
 
-    def opposes(self, other: Reading) -> bool:
+    def opposes(self, other: Reading, states: bool = True) -> bool:
         """One reports working what the other reports failing, on what the other has off,
         its own addresses where the other has another machine's, or the other machines
-        hit where the other says only some are.
+        hit where the other says only some are. ``states=False`` leaves out working
+        against failing, the most common and least specific of these.
 
         >>> read("the host client works").opposes(read("the host client does not load"))
         True
@@ -505,7 +506,11 @@ class Reading:
         # side's state is about the other machines, states do not oppose
         about_others = Scope.NARROW in (self.scope, other.scope)
         return (
-            ({self.state, other.state} == {State.FAILING, State.WORKING} and not about_others)
+            (
+                states
+                and {self.state, other.state} == {State.FAILING, State.WORKING}
+                and not about_others
+            )
             or {self.switch, other.switch} == {Switch.ON, Switch.OFF}
             or {self.owner, other.owner} == {Owner.SAME, Owner.OTHER}
             or {self.scope, other.scope} == {Scope.NARROW, Scope.WIDE}

@@ -82,3 +82,19 @@ def test_a_piped_chat_session(sherlog, real_home, tmp_path):
     saved = Conversation.from_json(state.read_text())
     assert len(saved.turns) == 2 and saved.answers[0][1] is Reply.YES
     assert json.loads(state.read_text())["version"] == 1
+
+
+def test_a_correction_replaces_what_was_said_about_that_symptom(sherlog):
+    conversation = Conversation()
+    sherlog.reply(
+        conversation,
+        "one of our VMs keeps losing network for a few seconds, the other VMs on the host are fine",
+    )
+    before = {e.symptom: e.present for e in conversation.evidence}
+    assert before["only-some-vms-affected"] is True
+    sherlog.reply(conversation, "actually, other VMs were affected too")
+    after = {e.symptom: e for e in conversation.evidence}
+    assert after["only-some-vms-affected"].present is False
+    assert after["only-some-vms-affected"].origin.text.startswith("actually")
+    # what the correction did not speak about stands
+    assert set(before) <= set(after)

@@ -157,6 +157,11 @@ class TestCorrection:
         c.turns.append(Turn("b", (), (_said("s", False, 0.3),)))
         assert [e.present for e in c.evidence] == [True]
 
+    def test_a_correction_saying_the_same_thing_more_weakly_does_not_replace(self):
+        c = Conversation([Turn("only this VM", (), (_said("s", True, 0.9),))])
+        c.turns.append(Turn("actually, this VM", (), (_said("s", True, 0.3),), correction=True))
+        assert [(e.present, e.strength) for e in c.evidence] == [(True, 0.9)]
+
     def test_a_turn_that_says_it_corrects_replaces_whatever_its_strength(self):
         c = Conversation([Turn("only this VM", (), (_said("s", True, 0.9),))])
         c.turns.append(
