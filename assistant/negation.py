@@ -438,23 +438,35 @@ class Scope(Enum):
     NEUTRAL = "neutral"
 
 
-_PEERS = r"(?:vms?|virtual\s+machines?|hosts?|servers?|clients?|users?|machines?|guests?|nodes?)"
-_HIT = r"(?:affected|impacted|hit|broken|failing|down|dropping|losing\s+\w+)"
+_PEERS = (
+    r"(?:vms?|virtual\s+machines?|hosts?|servers?|clients?|users?|machines?|guests?|nodes?"
+    r"|boxe?s?|computers?|pcs?|workstations?|members?)"
+)
+_HIT = (
+    r"(?:affected|impacted|hit|broken|failing|failed|down|dropping|dropped|lost|losing"
+    r"|froze|frozen|hung|hanging|crashed|unreachable)"
+)
+_FINE = (
+    r"(?:fine|ok|okay|unaffected|normal(?:ly)?|healthy|good|working|as\s+usual"
+    r"|(?:kept|keep|keeps|still)\s+(?:working|running|going))"
+)
+_SOME = (
+    r"(?:this|that|the|one|two|three|some|a\s+(?:few|couple|handful|subset|group|part"
+    r"|particular\s+\w+|small\s+\w+)|one\s+(?:group|set|batch))"
+)
+_OTHERS = rf"\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?{_PEERS}\s+"
 _NARROW = re.compile(
-    rf"\b(?:only|just)\s+(?:this|that|the|one|two|a\s+(?:few|couple|handful|group)|some)\s+"
-    rf"(?:(?:of\s+(?:the|our)\s+)?\w+\s+)?{_PEERS}\b"
-    rf"|\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?{_PEERS}\s+"
-    r"(?:[\w']+\s+){0,4}?(?:fine|ok|okay|unaffected|normal|healthy|good|working)\b"
-    rf"|\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?{_PEERS}\s+"
-    rf"(?:\w+\s+){{0,3}}?(?:are|were|is|was)(?:n'?t|\s+not)\s+{_HIT}"
-    rf"|\b(?:the\s+)?rest\s+(?:are|is|were|was)\s+(?:fine|ok|unaffected)",
+    rf"\b(?:only|just)\s+{_SOME}\s+(?:of\s+(?:the|our)\s+)?(?:\w+\s+)?{_PEERS}\b"
+    rf"|{_OTHERS}(?:[\w'/-]+\s+){{0,8}}?{_FINE}\b"
+    rf"|{_OTHERS}(?:\w+\s+){{0,5}}?(?:are|were|is|was)(?:n'?t|\s+not)\s+{_HIT}"
+    rf"|\b(?:the\s+)?rest\s+(?:(?:are|is|were|was)\s+)?{_FINE}",
     re.IGNORECASE,
 )
 _WIDE = re.compile(
-    rf"\b(?:the\s+)?other\s+{_PEERS}\s+(?:\w+\s+){{0,3}}?(?:are|were|is|was|got|get)\s+"
+    rf"\b(?:the\s+)?other\s+{_PEERS}\s+(?:\w+\s+){{0,5}}?(?:(?:are|were|is|was|got|get)\s+)?"
     rf"(?:also\s+)?{_HIT}(?:\s+(?:too|as\s+well))?"
     rf"|\b(?:all|every|each)\s+(?:(?:of\s+)?(?:the|our)\s+)?(?:\w+\s+)?{_PEERS}\s+"
-    rf"(?:\w+\s+){{0,3}}?(?:are|were|is|was|got|get)\s+{_HIT}"
+    rf"(?:\w+\s+){{0,5}}?(?:(?:are|were|is|was|got|get)\s+)?{_HIT}"
     rf"|\bnot\s+(?:just|only)\s+(?:this|that|the|one)\s+(?:\w+\s+)?{_PEERS}\b",
     re.IGNORECASE,
 )
