@@ -29,6 +29,7 @@ __all__ = [
     "owner",
     "read",
     "scope",
+    "settings",
     "state",
     "switch",
 ]
@@ -489,6 +490,57 @@ def scope(text: str) -> Scope:
     return Scope.NARROW if narrow else Scope.WIDE
 
 
+# Named values of one setting, which a sentence embedding hardly tells apart ("teaming
+# is route based on originating port ID" against "... on IP hash"): a clause naming one
+# value opposes a phrasing naming another value of the same setting.
+_SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
+    "teaming": {
+        "ip-hash": re.compile(r"\bip[\s-]*hash\b", re.IGNORECASE),
+        "port-id": re.compile(r"\b(?:originating\s+)?(?:virtual\s+)?port[\s-]*id\b", re.I),
+        "mac-hash": re.compile(r"\b(?:source\s+)?mac[\s-]*hash\b", re.IGNORECASE),
+        "nic-load": re.compile(r"\b(?:physical\s+)?nic\s+load\b|\bload[\s-]+based\b", re.I),
+        "explicit": re.compile(r"\bexplicit\s+failover\b|\buse\s+explicit\b", re.I),
+    },
+    "failure-detection": {
+        "link-status": re.compile(r"\blink\s+status(?:\s+only)?\b", re.IGNORECASE),
+        "beacon": re.compile(r"\bbeacon(?:ing|\s+prob\w*)?\b", re.IGNORECASE),
+    },
+    "bond-mode": {
+        "active-backup": re.compile(r"\bactive[\s-]*backup\b|\bmode\s*=?\s*1\b", re.I),
+        "alb-tlb": re.compile(r"\bbalance[\s-]*[at]lb\b|\bmode\s*=?\s*[56]\b", re.I),
+        "lacp": re.compile(r"\b802\.3ad\b|\bmode\s*=?\s*4\b", re.IGNORECASE),
+        "round-robin": re.compile(r"\bbalance[\s-]*rr\b|\bmode\s*=?\s*0\b", re.I),
+    },
+}
+
+
+def settings(text: str) -> frozenset[tuple[str, str]]:
+    """The named setting values ``text`` mentions, as (setting, value) pairs.
+
+    >>> sorted(settings("teaming is route based on originating port id, failure detection "
+    ...     "link status"))
+    [('failure-detection', 'link-status'), ('teaming', 'port-id')]
+    >>> sorted(settings("bond0 runs balance-alb (mode 6)"))
+    [('bond-mode', 'alb-tlb')]
+    """
+    return frozenset(
+        (setting, value)
+        for setting, values in _SETTING_VALUES.items()
+        for value, pattern in values.items()
+        if pattern.search(text)
+    )
+
+
+def _other_values(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Both name values of one setting, and none in common ("link status" against
+    "beacon probing"; "from link status to beacon probing" names both, so it opposes
+    neither)."""
+    for setting in {s for s, _ in a} & {s for s, _ in b}:
+        if not {v for s, v in a if s == setting} & {v for s, v in b if s == setting}:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class Reading:
     """What one piece of text says, as far as polarity goes."""
@@ -498,11 +550,13 @@ class Reading:
     switch: Switch
     owner: Owner = Owner.NEUTRAL
     scope: Scope = Scope.NEUTRAL
+    settings: frozenset[tuple[str, str]] = frozenset()
 
     def opposes(self, other: Reading, states: bool = True) -> bool:
         """One reports working what the other reports failing, on what the other has off,
         its own addresses where the other has another machine's, or the other machines
-        hit where the other says only some are. ``states=False`` leaves out working
+        hit where the other says only some are, or another value of the same named
+        setting (IP hash against originating port ID). ``states=False`` leaves out working
         against failing, the most common and least specific of these.
 
         >>> read("the host client works").opposes(read("the host client does not load"))
@@ -513,6 +567,8 @@ class Reading:
         True
         >>> read("the other VMs on the host are fine").opposes(read("the VM loses network"))
         False
+        >>> read("failure detection link status").opposes(read("set to beacon probing"))
+        True
         """
         # "the other hosts are fine" says nothing against "the host is down": when one
         # side's state is about the other machines, states do not oppose
@@ -526,6 +582,7 @@ class Reading:
             or {self.switch, other.switch} == {Switch.ON, Switch.OFF}
             or {self.owner, other.owner} == {Owner.SAME, Owner.OTHER}
             or {self.scope, other.scope} == {Scope.NARROW, Scope.WIDE}
+            or _other_values(self.settings, other.settings)
         )
 
     def shares(self, other: Reading, denied: bool | None = None) -> bool:
@@ -545,10 +602,13 @@ class Reading:
             or self.switch is other.switch is not Switch.NEUTRAL
             or self.owner is other.owner is not Owner.NEUTRAL
             or self.scope is other.scope is not Scope.NEUTRAL
+            or bool(self.settings & other.settings)
         )
 
 
 @lru_cache(maxsize=8192)
 def read(text: str) -> Reading:
     """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
-    return Reading(is_negated(text), state(text), switch(text), owner(text), scope(text))
+    return Reading(
+        is_negated(text), state(text), switch(text), owner(text), scope(text), settings(text)
+    )
