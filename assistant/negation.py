@@ -323,6 +323,13 @@ def state(text: str) -> State:
     return State.FAILING if failing else State.WORKING
 
 
+def _either(first: bool, second: bool, a: Enum, b: Enum, neither: Enum):
+    """``a`` when only the first cue is there, ``b`` when only the second, else ``neither``."""
+    if first == second:
+        return neither
+    return a if first else b
+
+
 class Switch(Enum):
     """Whether a clause says a setting is on, off, or neither (or both)."""
 
@@ -356,11 +363,8 @@ def switch(text: str) -> Switch:
     ...     "Windows firewall off on both ends", "kick off the backup", "there is no reply"]]
     ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral', 'neutral']
     """
-    off = bool(_OFF.search(text))
     on = bool(_ON.search(_OFF.sub(" ", text)))
-    if on == off:
-        return Switch.NEUTRAL
-    return Switch.ON if on else Switch.OFF
+    return _either(on, bool(_OFF.search(text)), Switch.ON, Switch.OFF, Switch.NEUTRAL)
 
 
 # "we never changed the profile": whatever it holds is what it shipped with
@@ -426,9 +430,7 @@ def owner(text: str) -> Owner:
     if not _ADDRESSES.search(text):
         return Owner.NEUTRAL
     same, other = bool(_SAME_OWNER.search(text)), bool(_OTHER_OWNER.search(text))
-    if same == other:
-        return Owner.NEUTRAL
-    return Owner.SAME if same else Owner.OTHER
+    return _either(same, other, Owner.SAME, Owner.OTHER, Owner.NEUTRAL)
 
 
 class Scope(Enum):
@@ -483,11 +485,8 @@ def scope(text: str) -> Scope:
     ...     "the other 15 hosts reconnected fine after the reboot", "other sites work"]]
     ['wide', 'narrow', 'narrow', 'narrow', 'wide', 'wide', 'narrow', 'neutral', 'narrow', 'neutral']
     """
-    wide = bool(_WIDE.search(text))
     narrow = bool(_NARROW.search(_WIDE.sub(" ", text)))  # "not just this VM" is wide
-    if narrow == wide:
-        return Scope.NEUTRAL
-    return Scope.NARROW if narrow else Scope.WIDE
+    return _either(narrow, bool(_WIDE.search(text)), Scope.NARROW, Scope.WIDE, Scope.NEUTRAL)
 
 
 # Named values of one setting, which a sentence embedding hardly tells apart ("teaming
