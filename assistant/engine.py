@@ -6,7 +6,7 @@ the caller, and passed in; ``ask`` does no file I/O of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -79,11 +79,11 @@ class Sherlog:
         self,
         text: str,
         attachments: Sequence[Attachment] = (),
-        revisiting: Collection[str] = (),
+        revisiting: Mapping[str, bool] | None = None,
     ) -> list[Evidence]:
         """Evidence from the message's words, its pasted log lines and every attachment;
-        ``revisiting``: the symptoms a correcting message may be about (see
-        :func:`match_symptoms`)."""
+        ``revisiting``: what the conversation holds on each symptom, which a correcting
+        message may reverse (see :func:`match_symptoms`)."""
         pasted = scan_all(self.readers, "message", text)
         evidence = hits_to_evidence(pasted)
         for attachment in attachments:
@@ -141,7 +141,9 @@ class Sherlog:
         reply, rest = parse_reply(text) if pending is not None else (None, text)
         correction = reply is None and is_correction(text)
         if reply is None:
-            said_before = {e.symptom for e in conversation.evidence} if correction else set()
+            said_before = (
+                {e.symptom: e.present for e in conversation.evidence} if correction else {}
+            )
             turn_evidence = self.gather_evidence(text, attachments, said_before)
         else:
             words = rest if len(rest.split()) >= MIN_REST_WORDS else ""

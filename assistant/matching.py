@@ -19,7 +19,7 @@ times over. A clause whose parts are joined by "and" or commas is replaced by it
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -269,7 +269,7 @@ def match_symptoms(
     index: PhrasingSearch,
     source: str = "message",
     masked: Sequence[tuple[int, int, int]] = (),
-    revisiting: Collection[str] = (),
+    revisiting: Mapping[str, bool] | None = None,
 ) -> list[Evidence]:
     """Evidence for and against symptoms from the words of ``message``.
 
@@ -279,10 +279,11 @@ def match_symptoms(
     only resembles denials is left out: its negation is as likely to be incidental
     ("...so it should not matter") as to be the point.
 
-    ``revisiting`` names symptoms the conversation already holds evidence on, for a
-    message that says it corrects what was said ("actually, other VMs were affected
-    too"): a clause's match on one of them counts even when another symptom resembles
-    the clause a little more, since a correction is about something said before.
+    ``revisiting`` maps the symptoms the conversation already holds evidence on to
+    whether that evidence says present, for a message that says it corrects what was
+    said ("actually, other VMs were affected too"): a clause's match that says the
+    opposite about one of them counts even when another symptom resembles the clause a
+    little more, since a correction is about something said before.
 
     ``masked`` spans, as (1-based line, start, end), were already read by a log
     pattern: the pattern is the better witness (an embedding cannot tell
@@ -297,7 +298,7 @@ def match_symptoms(
     hits = index.search_phrasings(vectors)
     best: dict[str, tuple[float, bool, Clause, PhrasingHit]] = {}
     for clause, clause_hits in zip(pieces, hits, strict=True):
-        for hit, present in _clause_matches(clause, clause_hits, revisiting):
+        for hit, present in _clause_matches(clause, clause_hits, revisiting or {}):
             if hit.symptom not in best or hit.score > best[hit.symptom][0]:
                 best[hit.symptom] = (hit.score, present, clause, hit)
     evidence = []
@@ -315,7 +316,7 @@ def match_symptoms(
 
 
 def _clause_matches(
-    clause: Clause, hits: Sequence[PhrasingHit], revisiting: Collection[str] = ()
+    clause: Clause, hits: Sequence[PhrasingHit], revisiting: Mapping[str, bool]
 ) -> Iterator[tuple[PhrasingHit, bool]]:
     """The symptoms one clause speaks for: its best match and near-ties, with polarity.
 
@@ -361,5 +362,6 @@ def _clause_matches(
         return
     top = max(h.score for h, _, _ in per_symptom.values())
     for hit, agrees, _ in per_symptom.values():
-        if hit.score >= top - CLAUSE_MARGIN or hit.symptom in revisiting:
+        reverses = revisiting.get(hit.symptom, agrees) != agrees
+        if hit.score >= top - CLAUSE_MARGIN or reverses:
             yield hit, agrees
