@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.matching import clauses, match_symptoms
+from assistant.matching import _clause_matches, clauses, match_symptoms
 from assistant.negation import is_negated
-from kb.index import SherlogIndex
+from kb.index import PhrasingHit, SherlogIndex
 from kb.loader import load_kb
 from kb.store import open_chroma
 
@@ -71,3 +71,28 @@ class TestMatchSymptoms:
         assert match_symptoms("should widget alpha fail?", fake_embedder, index) == []
         (evidence,) = match_symptoms("why does widget alpha fail?", fake_embedder, index)
         assert (evidence.symptom, evidence.present) == ("alpha-symptom", True)
+
+
+class TestCorrectionReadsWhatWasSaid:
+    """A correcting clause may speak about a symptom said before even when another
+    symptom resembles it a little more, but only to reverse it."""
+
+    CLAUSE = "actually, other VMs were affected too"
+    HITS = (
+        PhrasingHit("spread-over-hosts", "VMs on every host have had the problem", 0.76),
+        PhrasingHit("only-some-vms", "only the VMs running that application are affected", 0.71),
+    )
+
+    def _read(self, revisiting):
+        clause = clauses(self.CLAUSE)[0]
+        return {h.symptom: present for h, present in _clause_matches(clause, self.HITS, revisiting)}
+
+    def test_without_history_only_the_closest_symptom_counts(self):
+        assert self._read({}) == {"spread-over-hosts": True}
+
+    def test_a_standing_symptom_it_reverses_is_read_too(self):
+        read = self._read({"only-some-vms": True})
+        assert read == {"spread-over-hosts": True, "only-some-vms": False}
+
+    def test_a_standing_symptom_it_would_only_repeat_is_not(self):
+        assert self._read({"only-some-vms": False}) == {"spread-over-hosts": True}
