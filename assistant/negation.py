@@ -349,7 +349,8 @@ _OFF = re.compile(
     r"\b(?:disabled?|disabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?off"
     r"|(?:is|are|was|were|still|already|'s)\s+off\b"
     r"|\boff\s+(?:on|for|in)\s+(?:all|both|every|each)\b"
-    r"|[:=]\s*(?:false|no)\b|\b(?:to|is)\s+false\b|(?:not|n't)\s+(?:\w+\s+)?enabled)",
+    r"|[:=]\s*(?:false|no)\b|\b(?:to|is)\s+false\b|(?:not|n't)\s+(?:\w+\s+)?enabled"
+    r"|un(?:checked|ticked|selected)|(?:not|n't)\s+(?:checked|ticked|selected))",
     re.IGNORECASE,
 )
 
@@ -360,8 +361,9 @@ def switch(text: str) -> Switch:
     >>> [switch(t).value for t in ["the firewall is enabled on the edges",
     ...     "it's already off on all four edges", "we turned on connection mirroring",
     ...     "connection_mirror: False", "Ghosting is not enabled", "the VM is on host esx01",
-    ...     "Windows firewall off on both ends", "kick off the backup", "there is no reply"]]
-    ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral', 'neutral']
+    ...     "Windows firewall off on both ends", "kick off the backup", "there is no reply",
+    ...     "connection mirroring is unchecked", "I checked the mirroring setting"]]
+    ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral', 'neutral', 'off', 'neutral']
     """
     on = bool(_ON.search(_OFF.sub(" ", text)))
     return _either(on, bool(_OFF.search(text)), Switch.ON, Switch.OFF, Switch.NEUTRAL)
