@@ -127,7 +127,8 @@ class Sherlog:
         ``ANSWER_STRENGTH`` about that symptom; the rest of the message is matched like
         any message, but cannot speak about the symptom just answered, unless it reads
         that symptom the other way than the yes or no (then the message is read as a
-        free reply).
+        free reply). A message that says it corrects ("actually, ...") may also reverse
+        what the conversation holds on a symptom it resembles a little less than another.
         """
         text = (text or "").strip()
         if not text and not attachments:
