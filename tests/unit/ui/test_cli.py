@@ -15,6 +15,23 @@ def run(*args, env=None, input=None):
     return result
 
 
+class TestChatBadState:
+    def test_a_corrupt_state_file_is_refused_and_kept(self, tmp_path):
+        state = tmp_path / "conversation.json"
+        state.write_text("{bad", encoding="utf-8")
+        result = run("chat", "--state", str(state), input="hello\n")
+        assert result.exit_code == 2
+        assert f"{state}: conversation: not JSON (line 1, column 2" in result.output
+        assert state.read_text(encoding="utf-8") == "{bad"  # nothing stored is lost
+
+    def test_a_state_file_of_another_version_is_refused(self, tmp_path):
+        state = tmp_path / "conversation.json"
+        state.write_text('{"version": 99, "turns": []}', encoding="utf-8")
+        result = run("chat", "--state", str(state), input="hello\n")
+        assert result.exit_code == 2
+        assert "format version 99" in result.output
+
+
 class TestAskBadInput:
     def test_empty_question(self):
         result = run("ask", "   ")
