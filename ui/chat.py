@@ -3,7 +3,7 @@
 Each line is one message; a fenced block (a line opening with three backticks, up to the
 line closing it) is one message too, for pasting logs. After every message the answer is
 printed. When Sherlog asked a question, the next message may answer it: yes, no, don't
-know, or anything freer. Commands:
+know, or anything freer. Only these are commands ("/var is full" is a message):
 
     /log FILE   attach a log file; it is read at once, as a message of its own
     /why        the evidence gathered so far, one line per symptom
@@ -18,6 +18,7 @@ notices go to standard error, answers to standard output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -39,6 +40,7 @@ commands:
 Answer a question with yes, no or don't know, or just say more."""
 
 FENCE = "```"
+COMMANDS = frozenset({"/log", "/why", "/reset", "/quit", "/exit", "/help"})
 
 
 def messages(lines: Iterable[str]) -> Iterator[str]:
@@ -125,7 +127,7 @@ def chat_session(
 
     for message in messages(lines):
         command, _, argument = message.partition(" ")
-        if message.startswith("/") and "\n" not in command:
+        if command in COMMANDS or (re.fullmatch(r"/[a-z]+", command) and not argument):
             if command in ("/quit", "/exit"):
                 break
             if command == "/help":

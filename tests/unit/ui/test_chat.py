@@ -64,3 +64,9 @@ def test_a_resumed_conversation_goes_on(pump_sherlog):
 
 def test_the_evidence_table_says_when_there_is_none():
     assert evidence_table(Conversation()).startswith("no evidence yet")
+
+
+def test_a_message_that_opens_with_a_path_is_a_message_not_a_command(pump_sherlog):
+    c, _, err = _chat(pump_sherlog, ["/var/log/pump.log shows pump noise alarm", "/frobnicate"])
+    assert len(c.turns) == 1 and c.turns[0].text.startswith("/var/log/pump.log")
+    assert "unknown command /frobnicate" in err and "unknown command /var" not in err
