@@ -28,6 +28,7 @@ import networkx as nx
 from assistant.answer import Answer
 from assistant.conversation import Conversation
 from graph import Question
+from graph.questions import question_about
 
 __all__ = [
     "MAX_QUESTIONS",
@@ -93,14 +94,10 @@ def random_question(
             s
             for d in answer.diagnoses[:5]
             for s in G.successors(d.cause)
-            if "question" in G.nodes[s] and G.nodes[s]["question"] and s not in observed
+            if s not in observed and question_about(G, s) is not None
         }
     )
-    if not pool:
-        return None
-    symptom = rng.choice(pool)
-    node = G.nodes[symptom]
-    return Question(symptom, node["question"], 0.0, node.get("check") or node["question"])
+    return question_about(G, rng.choice(pool)) if pool else None
 
 
 def _state(answer: Answer, asked: Question | None, reply: str | None) -> Step:

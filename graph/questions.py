@@ -12,7 +12,13 @@ from graph.build import symptoms
 from graph.evidence import Evidence
 from graph.inference import DEFAULT, UNKNOWN, InferenceParams, _p, posterior
 
-__all__ = ["Question", "expected_information_gain", "next_question", "rank_questions"]
+__all__ = [
+    "Question",
+    "expected_information_gain",
+    "next_question",
+    "question_about",
+    "rank_questions",
+]
 
 MIN_GAIN_BITS = 0.01  # below this a question is not worth the user's time
 
@@ -25,6 +31,21 @@ class Question:
     text: str
     gain_bits: float
     check: str = ""  # the same thing as something to run or look at
+
+
+def question_about(G: nx.DiGraph, node: str, gain_bits: float = 0.0) -> Question | None:
+    """The question the KB asks about a symptom node, or None when it has none (a cause
+    or fix node, or a symptom without a question).
+
+    >>> from graph.build import add_symptom
+    >>> G = nx.DiGraph(); add_symptom(G, "s", "Is it down?")
+    >>> question_about(G, "s")
+    Question(symptom='s', text='Is it down?', gain_bits=0.0, check='Is it down?')
+    """
+    text = G.nodes[node].get("question")
+    if not text:
+        return None
+    return Question(node, text, gain_bits, G.nodes[node].get("check") or text)
 
 
 def _entropy(dist: Iterable[float]) -> float:
@@ -91,15 +112,13 @@ def rank_questions(
         return []
     found = []
     for symptom in symptoms(G):
-        node = G.nodes[symptom]
-        question = node.get("question")
-        if not question or symptom in observed or symptom in asked:
+        if symptom in observed or symptom in asked or not G.nodes[symptom].get("question"):
             continue
         if not any(True for _ in G.predecessors(symptom)):
             continue
         gain = expected_information_gain(G, current, symptom, params)
         if gain >= MIN_GAIN_BITS:
-            found.append(Question(symptom, question, gain, node.get("check") or question))
+            found.append(question_about(G, symptom, gain))
     return sorted(found, key=lambda q: -q.gain_bits)
 
 
