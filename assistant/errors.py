@@ -7,7 +7,8 @@
     ├── IndexError_              the Chroma index cannot be built or read
     ├── EvidenceError            bad user input: empty question, unreadable or binary log
     ├── ConfigError              a setting is missing or malformed
-    └── ConversationError        a stored conversation cannot be read back
+    ├── ConversationError        a stored conversation cannot be read back
+    └── StoreError               the conversation store cannot be opened, read or written
 
 Front ends catch ``SherlogError``, print its message and exit with status 2; anything
 else is a bug and keeps its traceback.
@@ -26,6 +27,7 @@ __all__ = [
     "KBError",
     "Problem",
     "SherlogError",
+    "StoreError",
 ]
 
 
@@ -70,3 +72,7 @@ class ConfigError(SherlogError):
 
 class ConversationError(SherlogError):
     """A stored conversation (JSON) is malformed or was written by another version."""
+
+
+class StoreError(SherlogError):
+    """The conversation store (SQLite) cannot be opened, read or written."""

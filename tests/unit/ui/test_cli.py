@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from assistant.conversation import Conversation, Turn
+from assistant.settings import Settings
+from assistant.store import ConversationStore, Message
+from evals.cases import load_cases
+from kb.loader import load_kb
 from tests.conftest import write_article
 from ui.cli import cli
 
@@ -83,3 +88,41 @@ class TestValidate:
         result = run(*args)
         assert result.exit_code == 1
         assert "no such KB folder" in result.output
+
+
+class TestFeedbackExport:
+    def _seed(self, kind: str, cause: str = "alpha-cause") -> None:
+        with ConversationStore.open(Settings.from_env()) as store:
+            store.save(
+                "web-1",
+                Conversation([Turn("widget alpha fails", (), ())]),
+                [Message("widget alpha fails")],
+            )
+            store.record("web-1", cause, kind, 0)
+
+    def test_writes_the_confirmed_conversations_as_cases(self, tmp_path, kb_dir):
+        self._seed("fixed")
+        out = tmp_path / "feedback.yaml"
+        result = run("feedback", "export", str(out), env={"SHERLOG_KB": str(kb_dir)})
+        assert result.exit_code == 0, result.output
+        assert f"wrote 1 case to {out}" in result.output
+        (case,) = load_cases([out], known_causes=load_kb(kb_dir).causes)
+        assert (case.id, case.expected) == ("feedback-web-1", "alpha-cause")
+
+    def test_no_fixed_feedback_is_refused_with_status_2(self, tmp_path, kb_dir):
+        self._seed("up")
+        out = tmp_path / "feedback.yaml"
+        result = run("feedback", "export", str(out), env={"SHERLOG_KB": str(kb_dir)})
+        assert result.exit_code == 2
+        assert 'no conversation has "this fixed it" feedback yet' in result.output
+        assert not out.exists()
+
+    def test_a_cause_gone_from_the_kb_is_reported_and_nothing_written(self, tmp_path, kb_dir):
+        self._seed("fixed", cause="gamma-cause")
+        out = tmp_path / "feedback.yaml"
+        result = run("feedback", "export", str(out), env={"SHERLOG_KB": str(kb_dir)})
+        assert result.exit_code == 2
+        assert "skipped conversation web-1: cause 'gamma-cause' is not in the knowledge base" in (
+            result.output
+        )
+        assert not out.exists()
