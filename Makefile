@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test eval lint bench clean
+# The page's browser test drives Debian's Chromium; installed here when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser run test eval lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,13 +19,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job. Until the chat page exists (issue 6) it answers a demo question on the
-# command line; the KB is indexed on first use.
-run: install
-	@echo "sherlog: the chat page is not built yet; answering a demo question on the command line."
-	$(BIN)/sherlog demo
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing Debian's chromium and chromium-driver for the page's browser test"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
-test: install
+# The main job: the chat page at http://localhost:8501 on an embedded Chroma in
+# SHERLOG_HOME (default ~/.sherlog); the first run indexes the KB, with progress, first.
+run: install
+	$(BIN)/sherlog page
+
+test: install browser
 	$(BIN)/sherlog kb validate
 	$(BIN)/sherlog kb lint --strict
 	$(BIN)/ruff check .

@@ -324,10 +324,77 @@ def eval_command(
         _progress(f"report written to {written}")
 
 
+PAGE = Path(__file__).resolve().parent / "web" / "app.py"
+
+
+@cli.command()
+@click.option("--address", default="localhost", show_default=True, help="Interface to serve on.")
+@click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535))
+def page(address: str, port: int) -> None:
+    """Serve the chat page (Streamlit). The KB is indexed first when the index is stale,
+    with progress here, so the page opens ready."""
+    import os
+
+    from assistant.engine import Sherlog
+
+    settings = _settings()
+    try:
+        Sherlog.open(settings, progress=_progress)
+    except SherlogError as err:
+        raise UserError(str(err)) from err
+    _progress(f"serving the chat page at http://{address}:{port} (Ctrl-C stops it)")
+    upload_mb = max(1, -(-settings.max_attachment_bytes // (1024 * 1024)))
+    args = [
+        sys.executable, "-m", "streamlit", "run", str(PAGE),
+        "--server.address", address,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--server.maxUploadSize", str(upload_mb),
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # One process owns the embedded Chroma at a time: this one is replaced by the server.
+    os.execv(sys.executable, args)
+
+
+@cli.group(name="feedback")
+def feedback_group() -> None:
+    """Work with the conversations and feedback kept in SHERLOG_HOME."""
+
+
+@feedback_group.command(name="export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def feedback_export(out: Path) -> None:
+    """Write every conversation marked "this fixed it" to OUT as eval cases (YAML)."""
+    from assistant.store import ConversationStore, export_cases, write_cases
+    from kb.loader import load_kb
+
+    settings = _settings()
+    try:
+        causes = load_kb(settings.kb_dir).causes
+        with ConversationStore.open(settings) as store:
+            export = export_cases(store, causes)
+        for skipped in export.skipped:
+            _progress(f"skipped conversation {skipped}")
+        if not export.cases and export.skipped:
+            raise UserError(
+                f'{out}: not written: every conversation with "this fixed it" feedback was skipped'
+            )
+        write_cases(out, export.cases)
+    except SherlogError as err:
+        raise UserError(str(err)) from err
+    count = len(export.cases)
+    click.echo(f"wrote {count} case{'s' if count != 1 else ''} to {out}")
+
+
 @cli.command()
 @click.pass_context
 def demo(ctx: click.Context) -> None:
-    """Answer a demo question (what `make run` does until the chat page exists)."""
+    """Answer a demo question on the command line."""
     click.echo(f"sherlog demo question:\n  {DEMO_QUESTION}\n", err=True)
     ctx.invoke(ask, text=DEMO_QUESTION)
 

@@ -1,0 +1,1 @@
+"""The Streamlit chat page: ``streamlit run ui/web/app.py`` (``sherlog page`` / ``make run``)."""
