@@ -98,7 +98,7 @@ def to_dot(
         "digraph sherlog {",
         "  rankdir=LR;",
         '  node [fontname="Helvetica", fontsize=10, style=filled];',
-        "  edge [color=\"#777777\", fontsize=8];",
+        '  edge [color="#777777", fontsize=8];',
     ]
     for node, data in H.nodes(data=True):
         if data["kind"] is NodeKind.CAUSE:

@@ -92,9 +92,7 @@ class TestChat:
 
     def test_feedback_is_stored_with_the_conversation(self, page_home):
         at = ask(open_page(), HOSTD)
-        fixed = next(
-            b for b in at.button if b.label == "This fixed it" and "esxi-hostd" in b.key
-        )
+        fixed = next(b for b in at.button if b.label == "This fixed it" and "esxi-hostd" in b.key)
         at = fixed.click().run()
         key = at.session_state["chat"].key
         with sqlite3.connect(page_home / "sherlog.db") as db:

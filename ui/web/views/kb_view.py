@@ -63,9 +63,7 @@ with st.expander("What this article adds to the graph", expanded=True):
             )
     if article.symptoms:
         st.markdown("**Symptoms**")
-        st.markdown(
-            "\n".join(f"- `{s.id}`: {s.text} — *{s.question}*" for s in article.symptoms)
-        )
+        st.markdown("\n".join(f"- `{s.id}`: {s.text} — *{s.question}*" for s in article.symptoms))
     if article.fixes:
         st.markdown("**Fixes**")
         for fix in article.fixes:
