@@ -144,14 +144,14 @@ for error in st.session_state.get("errors", []):
     st.error(error)
 
 round_ = st.session_state.attach_round
-with st.expander("Attach logs", expanded=False):
+with st.sidebar:
+    st.markdown("**Attach logs** to the next message")
     files = st.file_uploader(
         "Log files (.log, .txt, or none)", accept_multiple_files=True, key=f"files-{round_}"
     )
     pasted = st.text_area("Or paste log lines", key=f"pasted-{round_}", height=150)
     logs_only = st.button("Send the logs without a message", key=f"logs-only-{round_}")
-
-with st.sidebar:
+    st.divider()
     if st.button("New conversation", disabled=not chat.transcript):
         chat.reset()
         st.session_state.errors = []
@@ -164,5 +164,8 @@ if text is not None or logs_only:
     if not (text or "").strip() and not uploads and not pasted.strip():
         st.session_state.errors = ["Empty message: describe what you see, or attach a log."]
     else:
-        send(text or "", uploads, pasted)
+        with st.chat_message("user"):
+            st.markdown(text or "*(logs only)*")
+        with st.chat_message("assistant"), st.spinner("Reading your words, logs and the KB…"):
+            send(text or "", uploads, pasted)
     st.rerun()
