@@ -110,6 +110,12 @@ class TestChat:
         assert users(second) == ["the datastore is full, VMs paused with no space left"]
         assert first.session_state["chat"].key != second.session_state["chat"].key
 
+    def test_a_question_outside_the_kb_gets_a_plain_i_dont_know(self, page_home):
+        at = ask(open_page(), "Which hotel near the conference centre has the best breakfast?")
+        assert any("I don't know" in w.value for w in at.warning)
+        assert not card_titles(at)
+        assert not at.exception
+
 
 class TestBadInput:
     def test_a_binary_upload_is_refused_by_name_and_nothing_is_lost(self, page_home):
@@ -128,6 +134,29 @@ class TestBadInput:
         ]
         assert not at.session_state["chat"].transcript
         assert not at.exception
+
+    def test_an_upload_over_the_limit_is_refused_by_name(self, page_home, monkeypatch):
+        monkeypatch.setenv("SHERLOG_MAX_ATTACHMENT_BYTES", "2000")
+        at = open_page()
+        at.file_uploader[0].upload("vmkernel.log", VMKERNEL.encode() * 20, "text/plain")
+        at = ask(at, "datastore went inaccessible on the host")
+        assert any(
+            "vmkernel.log" in e.value and "over the attachment limit" in e.value for e in at.error
+        )
+        assert not at.session_state["chat"].transcript
+
+    def test_an_invalid_kb_shows_its_problems_not_a_traceback(
+        self, page_home, monkeypatch, tmp_path
+    ):
+        bad = tmp_path / "bad-kb"
+        bad.mkdir()
+        (bad / "broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\nbody\n")
+        monkeypatch.setenv("SHERLOG_KB", str(bad))
+        at = open_page()
+        assert any("knowledge base has problems" in e.value for e in at.error)
+        problem = at.table[0].value.iloc[0]
+        assert "broken.md" in problem["where"] and "not valid YAML" in problem["problem"]
+        assert not at.exception and not at.chat_input
 
 
 class TestOtherViews:
