@@ -38,7 +38,7 @@ def send(text: str, uploads: list[Upload] = (), pasted: str = "") -> None:
         shown = f" Your message was: “{clip(text, 300)}”" if text.strip() else ""
         st.session_state.errors = [
             *errors,
-            f"Nothing was sent: remove or replace the file above and send again.{shown}",
+            f"Nothing was sent: remove or replace that file in the sidebar and send again.{shown}",
         ]
         return
     st.session_state.errors = []
