@@ -175,6 +175,12 @@ class TestOtherViews:
         assert "fix-restart-hostd" in anchors
         assert "esxi-hostd-not-responding" in markdown(at)
 
+    def test_the_kb_search_finds_passages_and_links_them(self, page_home):
+        at = open_page()
+        at.switch_page("views/kb_view.py").run()
+        at.text_input[0].set_value("hostd restart host not responding").run()
+        assert "kb?article=esxi-management-agents#" in markdown(at)
+
     def test_an_unknown_article_id_is_said_plainly(self, page_home):
         at = open_page()
         at.switch_page("views/kb_view.py")

@@ -7,8 +7,16 @@ import html
 from urllib.parse import quote
 
 from graph.evidence import Evidence, OriginKind
+from kb.index import PassageHit
 
-__all__ = ["KB_PAGE", "article_link", "clip", "evidence_html", "highlight"]
+__all__ = [
+    "KB_PAGE",
+    "article_link",
+    "clip",
+    "evidence_html",
+    "highlight",
+    "passage_item",
+]
 
 KB_PAGE = "kb"  # url_path of the knowledge-base page
 LINE_CHARS = 400
@@ -32,6 +40,20 @@ def article_link(article: str, anchor: str = "") -> str:
     """
     link = f"{KB_PAGE}?article={quote(article)}"
     return f"{link}#{quote(anchor)}" if anchor else link
+
+
+def passage_item(hit: PassageHit, excerpt: int = 0) -> str:
+    """A Markdown list item linking a found passage, with its similarity and, when
+    ``excerpt`` is set, that many characters of its text.
+
+    >>> passage_item(PassageHit("a", "fix", "Fix it", "Run x.", 0.5), excerpt=40)
+    '- [Fix it](kb?article=a#fix) `a#fix` (similarity 0.50): Run x.'
+    """
+    item = (
+        f"- [{hit.heading or hit.article}]({article_link(hit.article, hit.anchor)}) "
+        f"`{hit.article}#{hit.anchor}` (similarity {hit.score:.2f})"
+    )
+    return f"{item}: {clip(hit.text, excerpt)}" if excerpt else item
 
 
 def highlight(text: str, span: tuple[int, int] | None) -> str:

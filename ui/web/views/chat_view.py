@@ -9,7 +9,7 @@ from assistant.answer import Answer, RankedCause
 from assistant.errors import SherlogError
 from assistant.store import FeedbackKind
 from ui.render_text import FIXES_FOR_CONFIDENCE
-from ui.web.render import article_link, clip, evidence_html
+from ui.web.render import article_link, clip, evidence_html, passage_item
 from ui.web.resources import chat_session, loaded
 from ui.web.session import Upload, read_uploads
 
@@ -99,13 +99,7 @@ def show_answer(answer: Answer, latest: bool, turn: int) -> None:
             st.markdown("\n".join(f"- {q.check or q.text}" for q in answer.checks))
         if answer.related:
             st.markdown("**Related reading:**")
-            st.markdown(
-                "\n".join(
-                    f"- [{hit.heading or hit.article}]({article_link(hit.article, hit.anchor)})"
-                    f" `{hit.article}#{hit.anchor}` (similarity {hit.score:.2f})"
-                    for hit in answer.related
-                )
-            )
+            st.markdown("\n".join(passage_item(hit) for hit in answer.related))
         if answer.diagnoses:
             st.markdown("**Weak candidates:**")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.web.render import article_link, clip
+from ui.web.render import article_link, passage_item
 from ui.web.resources import loaded
 
 SEARCH_HITS = 8
@@ -25,12 +25,7 @@ query = st.text_input("Search the articles", placeholder="e.g. host not respondi
 if query.strip():
     sherlog = resources.sherlog
     hits = sherlog.index.search_passages(sherlog.embedder.embed_query(query), k=SEARCH_HITS)
-    for hit in hits:
-        st.markdown(
-            f"- [{hit.heading or hit.article}]({article_link(hit.article, hit.anchor)}) "
-            f"`{hit.article}#{hit.anchor}` (similarity {hit.score:.2f}): "
-            f"{clip(hit.text, 160)}"
-        )
+    st.markdown("\n".join(passage_item(hit, excerpt=160) for hit in hits))
 
 wanted = st.query_params.get("article")
 if wanted and wanted not in kb.by_id:
