@@ -72,6 +72,21 @@ def bot_url(sherlog, stub, tmp_path):
     store.close()
 
 
+def click(button: dict, thread_ts: str) -> dict:
+    """The interaction payload Slack sends when ``button`` in a thread is clicked."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": "U1"},
+        "api_app_id": "A1",
+        "channel": {"id": "C1"},
+        "message": {"ts": f"{thread_ts}9", "thread_ts": thread_ts},
+        "actions": [button],
+        "trigger_id": "t",
+        "container": {"type": "message"},
+    }
+
+
 def mention(text: str, ts: str, **extra) -> dict:
     return {"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", **extra}
 
@@ -116,17 +131,7 @@ class TestAnswers:
         [first] = stub.wait_for(1)
         assert top_cause(first.params["blocks"]) == "esxi-vpxa-not-responding"
         yes = next(b for b in buttons(first.params["blocks"]) if b["text"]["text"] == "Yes")
-        payload = {
-            "type": "block_actions",
-            "team": {"id": "T1"},
-            "user": {"id": "U1"},
-            "api_app_id": "A1",
-            "channel": {"id": "C1"},
-            "message": {"ts": "200.2", "thread_ts": "200.1"},
-            "actions": [yes],
-            "trigger_id": "t",
-            "container": {"type": "message"},
-        }
+        payload = click(yes, "200.1")
         status, _, _ = signed_post(
             bot_url, form_body({"payload": payload}), SECRET,
             content_type="application/x-www-form-urlencoded",
@@ -135,6 +140,25 @@ class TestAnswers:
         second = stub.wait_for(2)[1]
         assert second.params["thread_ts"] == "200.1"
         assert top_cause(second.params["blocks"]) == "esxi-hostd-not-responding"
+
+    def test_feedback_buttons_are_stored_and_a_stale_question_is_refused(self, bot_url, stub):
+        send(bot_url, mention(VAGUE, "250.1"), "Ev20")
+        [first] = stub.wait_for(1)
+        fixed = next(
+            b for b in buttons(first.params["blocks"]) if b["text"]["text"] == "This fixed it"
+        )
+        yes = next(b for b in buttons(first.params["blocks"]) if b["text"]["text"] == "Yes")
+        for button in (fixed, yes, yes):  # the second Yes comes from an answered question
+            status, _, _ = signed_post(
+                bot_url, form_body({"payload": click(button, "250.1")}), SECRET,
+                content_type="application/x-www-form-urlencoded",
+            )  # fmt: skip
+            assert status == 200
+        [thanks] = stub.wait_for(1, "chat.postEphemeral")
+        assert "recorded (fixed)" in thanks.params["text"]
+        posts = stub.wait_for(3)
+        assert top_cause(posts[1].params["blocks"]) == "esxi-hostd-not-responding"
+        assert "no longer the open one" in all_text(posts[2].params["blocks"])
 
     def test_a_plain_reply_in_a_known_thread_continues_the_conversation(self, bot_url, stub):
         send(bot_url, mention(VAGUE, "300.1"), "Ev3")
