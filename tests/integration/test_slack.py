@@ -4,20 +4,16 @@ stub that records them. The real model, a real Chroma, a real SQLite store."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 
 import pytest
-import uvicorn
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from assistant.store import ConversationStore
 from ui.slack.app import build_app
 from ui.slack.bot import SlackBot
-from ui.slack.server import EVENTS_PATH, http_app
-from ui.slack.testing import SlackStub, event_body, form_body, signed_post
-from ui.web.testing import free_port
+from ui.slack.testing import SlackStub, event_body, form_body, serve_bot, signed_post
 
 pytestmark = pytest.mark.integration
 
@@ -57,17 +53,8 @@ def bot_url(sherlog, stub, tmp_path):
     app = build_app(
         bot, signing_secret=SECRET, authorize=authorize, client=WebClient(base_url=stub.base_url)
     )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(http_app(app), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}{EVENTS_PATH}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_bot(app) as url:
+        yield url
     bot.shutdown()
     store.close()
 

@@ -9,13 +9,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
-__all__ = ["Call", "SlackStub", "event_body", "form_body", "signed_post"]
+__all__ = ["Call", "SlackStub", "event_body", "form_body", "serve_bot", "signed_post"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +190,32 @@ def event_body(event: dict, event_id: str, team: str = "T1") -> str:
 def form_body(fields: dict) -> str:
     """A slash command's or an interaction's form body (``payload`` is JSON-encoded)."""
     return urlencode({k: json.dumps(v) if isinstance(v, dict) else v for k, v in fields.items()})
+
+
+@contextmanager
+def serve_bot(app) -> Iterator[str]:
+    """Serve a Bolt app over HTTP on a free loopback port, in this process; yields the
+    events URL."""
+    import socket
+
+    import uvicorn
+
+    from ui.slack.server import EVENTS_PATH, http_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(http_app(app), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the bot's HTTP server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}{EVENTS_PATH}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
