@@ -58,3 +58,27 @@ def test_the_public_url_loses_its_trailing_slash():
     }
     settings = SlackSettings.from_env(Mode.HTTP, env)
     assert (settings.public_url, settings.workers) == ("https://sherlog.example.com", 8)
+
+
+def test_the_manifest_points_slack_at_the_bot_and_asks_for_what_it_uses():
+    from pathlib import Path
+
+    import yaml
+
+    from ui.slack.server import EVENTS_PATH
+
+    manifest = yaml.safe_load((Path(__file__).parents[3] / "ui/slack/manifest.yaml").read_text())
+    settings = manifest["settings"]
+    urls = [
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+        manifest["features"]["slash_commands"][0]["url"],
+    ]
+    assert all(url.endswith(EVENTS_PATH) for url in urls)
+    assert manifest["features"]["slash_commands"][0]["command"] == "/sherlog"
+    assert {"app_mention", "message.channels", "message.im"} <= set(
+        settings["event_subscriptions"]["bot_events"]
+    )
+    assert {"app_mentions:read", "chat:write", "commands", "files:read", "im:history"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
