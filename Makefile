@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # The page's browser test drives Debian's Chromium; installed here when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run test eval lint bench clean
+.PHONY: install browser run serve test eval lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ browser:
 # SHERLOG_HOME (default ~/.sherlog); the first run indexes the KB, with progress, first.
 run: install
 	$(BIN)/sherlog page
+
+# The page and the Slack bot on 127.0.0.1, sharing one Chroma server (sherlog serve --help).
+serve: install
+	$(BIN)/sherlog serve
 
 test: install browser
 	$(BIN)/sherlog kb validate

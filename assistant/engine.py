@@ -24,7 +24,7 @@ from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
-from kb.store import open_chroma
+from kb.store import chroma_client
 
 __all__ = ["Sherlog"]
 
@@ -65,7 +65,7 @@ class Sherlog:
 
         kb = load_kb(settings.kb_dir)
         embedder = embedder or MiniLMEmbedder()
-        index = SherlogIndex(client or open_chroma(settings.chroma_path), embedder)
+        index = SherlogIndex(client or chroma_client(settings), embedder)
         if not index.is_current(kb):
             if progress:
                 progress(f"indexing {len(kb.articles)} articles from {settings.kb_dir} ...")

@@ -4,15 +4,65 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from assistant.errors import ConfigError
 
-__all__ = ["DEFAULT_KB", "Settings"]
+__all__ = ["DEFAULT_KB", "HttpAddress", "Settings", "parse_http_url"]
 
 DEFAULT_KB = Path(__file__).resolve().parent.parent / "kb" / "articles"
+
+# Where each setting comes from, so a bad value is reported under the name the user set.
+VARIABLES = {
+    "home": "SHERLOG_HOME",
+    "kb_dir": "SHERLOG_KB",
+    "max_attachment_bytes": "SHERLOG_MAX_ATTACHMENT_BYTES",
+    "chroma_url": "SHERLOG_CHROMA_URL",
+}
+
+
+@dataclass(frozen=True)
+class HttpAddress:
+    """A server's host and port, and whether it speaks TLS."""
+
+    host: str
+    port: int
+    ssl: bool
+
+
+def parse_http_url(url: str) -> HttpAddress:
+    """Split ``http(s)://HOST:PORT`` into its parts; ``ValueError`` says what is wrong.
+
+    >>> parse_http_url("http://127.0.0.1:8000")
+    HttpAddress(host='127.0.0.1', port=8000, ssl=False)
+    >>> parse_http_url("http://127.0.0.1")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be http(s)://HOST:PORT, the port is missing
+    """
+    form = "must be http(s)://HOST:PORT"
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"{form}, starting with http:// or https://")
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or over 65535
+        port = 0
+    if not parts.hostname:
+        raise ValueError(f"{form}, the host is missing")
+    if port is None:
+        raise ValueError(f"{form}, the port is missing")
+    if port == 0:
+        raise ValueError(f"{form}, the port a number in 1-65535")
+    # Chroma's client ignores anything after the port; refuse it rather than drop it.
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{form}, with no user, path or query")
+    return HttpAddress(parts.hostname, port, parts.scheme == "https")
 
 
 class Settings(BaseModel):
@@ -21,6 +71,12 @@ class Settings(BaseModel):
     ``SHERLOG_HOME`` (default ``~/.sherlog``) holds everything Sherlog writes: the
     Chroma index lives in ``SHERLOG_HOME/chroma``. ``SHERLOG_KB`` points at the article
     folder (default: the ``kb/articles`` shipped with Sherlog).
+
+    ``SHERLOG_CHROMA_URL`` (e.g. ``http://127.0.0.1:8000``, unset by default) makes
+    Sherlog use the Chroma server there (``chroma run``) instead of the embedded index in
+    ``SHERLOG_HOME/chroma``: needed whenever more than one process reads the index (the
+    page and the Slack bot), since processes sharing an embedded Chroma folder see stale
+    results. ``sherlog serve`` starts such a server and sets it for what it runs.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -28,10 +84,27 @@ class Settings(BaseModel):
     home: Path
     kb_dir: Path = DEFAULT_KB
     max_attachment_bytes: int = 50 * 1024 * 1024
+    chroma_url: str | None = None
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_chroma_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        try:
+            parse_http_url(url)
+        except ValueError as err:
+            raise PydanticCustomError("url", str(err)) from err
+        return url.strip().rstrip("/")
 
     @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
+
+    @property
+    def chroma_server_path(self) -> Path:
+        """Where the Chroma server ``sherlog serve`` starts keeps its data."""
+        return self.home / "chroma-server"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -44,11 +117,14 @@ class Settings(BaseModel):
             values["kb_dir"] = Path(env["SHERLOG_KB"]).expanduser()
         if env.get("SHERLOG_MAX_ATTACHMENT_BYTES"):
             values["max_attachment_bytes"] = env["SHERLOG_MAX_ATTACHMENT_BYTES"]
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        if env.get("SHERLOG_CHROMA_URL"):
+            values["chroma_url"] = env["SHERLOG_CHROMA_URL"]
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        values.update(overrides)
         try:
             return cls.model_validate(values)
         except ValidationError as err:
             first = err.errors()[0]
-            raise ConfigError(
-                f"setting {first['loc'][0]}: {first['msg']}, got {first['input']!r}"
-            ) from err
+            field = str(first["loc"][0])
+            where = f"setting {field}" if field in overrides else VARIABLES.get(field, field)
+            raise ConfigError(f"{where}: {first['msg']}, got {first['input']!r}") from err

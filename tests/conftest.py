@@ -20,6 +20,9 @@ def sherlog_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SHERLOG_HOME", str(home))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("SHERLOG_KB", raising=False)
+    monkeypatch.delenv("SHERLOG_CHROMA_URL", raising=False)  # never a developer's server
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     return home
 
 

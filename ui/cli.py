@@ -154,12 +154,12 @@ def ingest(kb_dir: Path | None) -> None:
     from kb.embedding import MiniLMEmbedder
     from kb.index import SherlogIndex
     from kb.loader import load_kb
-    from kb.store import open_chroma
+    from kb.store import chroma_client
 
     settings = _settings(kb_dir)
     try:
         kb = load_kb(settings.kb_dir)
-        index = SherlogIndex(open_chroma(settings.chroma_path), MiniLMEmbedder())
+        index = SherlogIndex(chroma_client(settings), MiniLMEmbedder())
         report = index.ingest(kb, _progress)
     except SherlogError as err:
         raise UserError(str(err)) from err
@@ -359,6 +359,60 @@ def page(address: str, port: int) -> None:
     sys.stderr.flush()
     # One process owns the embedded Chroma at a time: this one is replaced by the server.
     os.execv(sys.executable, args)
+
+
+PORT = click.IntRange(1, 65535)
+
+
+@cli.command()
+@click.option("--socket", "mode", flag_value="socket", help="Socket Mode (SLACK_APP_TOKEN).")
+@click.option("--http", "mode", flag_value="http", help="Events API over HTTP (signed requests).")
+@click.option("--address", default="127.0.0.1", show_default=True, help="HTTP: interface.")
+@click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535))
+def slack(mode: str | None, address: str, port: int) -> None:
+    """Run the Slack bot: answers mentions, DMs and /sherlog in threads.
+
+    Needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (--http) or SLACK_APP_TOKEN (--socket);
+    the README's Slack section says how to create the app.
+    """
+    if mode is None:
+        raise click.UsageError("choose --http (Events API) or --socket (Socket Mode)")
+    from ui.slack.config import Mode
+    from ui.slack.run import run
+
+    try:
+        run(Mode(mode), address, port, _progress)
+    except SherlogError as err:
+        raise UserError(str(err)) from err
+
+
+@cli.command()
+@click.option("--chroma-port", default=8000, show_default=True, type=PORT)
+@click.option("--page-port", default=8501, show_default=True, type=PORT)
+@click.option("--slack-port", default=3000, show_default=True, type=PORT)
+@click.option("--no-slack", is_flag=True, help="Serve the page only, without the Slack bot.")
+def serve(chroma_port: int, page_port: int, slack_port: int, no_slack: bool) -> None:
+    """Serve the page and the Slack bot on 127.0.0.1, sharing one Chroma server.
+
+    Starts `chroma run` (data in SHERLOG_HOME/chroma-server), indexes the KB through
+    it, then `sherlog page` and `sherlog slack --http` with SHERLOG_CHROMA_URL set;
+    when one stops, or on Ctrl-C, stops them all.
+    """
+    import os
+
+    from ui.serve import Ports, check_ports, check_slack, plan
+    from ui.serve import serve as run_plan
+
+    settings = _settings()
+    env = dict(os.environ)
+    ports = Ports(chroma_port, page_port, slack_port)
+    try:
+        if not no_slack:
+            check_slack(env)
+        check_ports(ports, slack=not no_slack)
+    except SherlogError as err:
+        raise UserError(str(err)) from err
+    sys.exit(run_plan(plan(settings, ports, env, not no_slack, sys.executable), _progress))
 
 
 @cli.group(name="feedback")
