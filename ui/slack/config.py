@@ -45,7 +45,7 @@ class SlackSettings(BaseModel):
         missing = [name for name in REQUIRED[mode] if not env.get(name)]
         if missing:
             raise ConfigError(
-                f"sherlog slack --{mode.value} needs {', '.join(missing)} in the environment "
+                f"sherlog slack --{mode.value} needs {' and '.join(missing)} in the environment "
                 "(see the README, section Slack)"
             )
         workers = env.get("SHERLOG_SLACK_WORKERS") or "4"

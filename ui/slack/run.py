@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+
 from assistant.engine import Sherlog
+from assistant.errors import ConfigError
 from assistant.settings import Settings
 from assistant.store import ConversationStore
 from ui.slack.app import build_app
@@ -32,7 +36,15 @@ def run(mode: Mode, address: str, port: int, progress: Callable[[str], None]) ->
         public_url=slack.public_url,
     )
     secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None
-    app = build_app(bot, signing_secret=secret, token=slack.bot_token.get_secret_value())
+    try:  # Bolt checks the token with Slack's auth.test here
+        app = build_app(bot, signing_secret=secret, token=slack.bot_token.get_secret_value())
+    except (OSError, BoltError, SlackApiError) as err:
+        bot.shutdown()
+        store.close()
+        reason = getattr(err, "reason", None) or type(err).__name__
+        raise ConfigError(
+            f"Slack did not accept SLACK_BOT_TOKEN, or cannot be reached to check it ({reason})"
+        ) from err
     try:
         if mode is Mode.HTTP:
             progress(f"Slack events: POST http://{address}:{port}/slack/events")
