@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from slack_bolt.authorization import AuthorizeResult
@@ -45,18 +47,27 @@ def stub():
     stub.close()
 
 
-@pytest.fixture
-def bot_url(sherlog, stub, tmp_path):
-    """The bot's events URL, served by uvicorn on a free loopback port."""
-    store = ConversationStore(tmp_path / "sherlog.db")
+@contextmanager
+def running_bot(sherlog, stub: SlackStub, db: Path):
+    """A bot on the store at ``db``, served on a free loopback port; yields its URL."""
+    store = ConversationStore(db)
     bot = SlackBot(sherlog, store, 1_000_000, workers=2)
     app = build_app(
         bot, signing_secret=SECRET, authorize=authorize, client=WebClient(base_url=stub.base_url)
     )
-    with serve_bot(app) as url:
+    try:
+        with serve_bot(app) as url:
+            yield url
+    finally:
+        bot.shutdown()
+        store.close()
+
+
+@pytest.fixture
+def bot_url(sherlog, stub, tmp_path):
+    """The bot's events URL, served by uvicorn on a free loopback port."""
+    with running_bot(sherlog, stub, tmp_path / "sherlog.db") as url:
         yield url
-    bot.shutdown()
-    store.close()
 
 
 def click(button: dict, thread_ts: str) -> dict:
@@ -72,6 +83,12 @@ def click(button: dict, thread_ts: str) -> dict:
         "trigger_id": "t",
         "container": {"type": "message"},
     }
+
+
+def thread_reply(text: str, ts: str, thread_ts: str) -> dict:
+    """A plain message in a channel thread, with no mention."""
+    return {"type": "message", "channel_type": "channel", "user": "U1", "channel": "C1",
+            "ts": ts, "thread_ts": thread_ts, "text": text}  # fmt: skip
 
 
 def mention(text: str, ts: str, **extra) -> dict:
@@ -150,9 +167,7 @@ class TestAnswers:
     def test_a_plain_reply_in_a_known_thread_continues_the_conversation(self, bot_url, stub):
         send(bot_url, mention(VAGUE, "300.1"), "Ev3")
         stub.wait_for(1)
-        reply = {"type": "message", "channel_type": "channel", "user": "U1", "channel": "C1",
-                 "ts": "300.5", "thread_ts": "300.1", "text": "yes"}  # fmt: skip
-        send(bot_url, reply, "Ev4")
+        send(bot_url, thread_reply("yes", "300.5", "300.1"), "Ev4")
         second = stub.wait_for(2)[1]
         assert top_cause(second.params["blocks"]) == "esxi-hostd-not-responding"
 
@@ -198,6 +213,17 @@ class TestAnswers:
         send(bot_url, dm, "Ev7")
         [post] = stub.wait_for(1)
         assert post.params["channel"] == "D1" and post.params["thread_ts"] == "500.1"
+
+    def test_a_thread_survives_a_restart_of_the_bot(self, sherlog, stub, tmp_path):
+        db = tmp_path / "restart.db"
+        with running_bot(sherlog, stub, db) as url:
+            send(url, mention(VAGUE, "350.1"), "Ev30")
+            stub.wait_for(1)
+        with running_bot(sherlog, stub, db) as url:  # a new process would do the same
+            send(url, thread_reply("yes", "350.7", "350.1"), "Ev31")
+            second = stub.wait_for(2)[1]
+        assert second.params["thread_ts"] == "350.1"
+        assert top_cause(second.params["blocks"]) == "esxi-hostd-not-responding"
 
 
 class TestNoLoopsNoRepeats:
