@@ -3,7 +3,9 @@
 Hypotheses are every cause plus :data:`UNKNOWN` ("the cause is not in the KB"). Each
 cause c has a prior; P(s | c) is the edge's ``p``, or ``leak`` when c does not produce s;
 P(s | unknown) is ``unknown_rate``, scaled up for a symptom that many KB causes share (a
-generic observation is common whatever the cause). An observation of strength r is virtual
+generic observation is common whatever the cause). A symptom the KB links only with a tiny
+p is a background fact that rules those causes out ("the link runs at 10 Gb/s" under a
+duplex mismatch): every other hypothesis, ``unknown`` included, shows it at one rate. An observation of strength r is virtual
 evidence with likelihood w = (1 + r) / 2 for the observed value and 1 - w for the other,
 so r = 1 is a hard fact and r -> 0 is no information. Each symptom counts once, through
 its strongest observation; unobserved symptoms are marginalised out.
@@ -37,6 +39,7 @@ from graph.evidence import Evidence, OriginKind
 __all__ = [
     "UNKNOWN",
     "Diagnosis",
+    "is_background",
     "InferenceParams",
     "likelihood",
     "posterior",
@@ -90,6 +93,10 @@ class InferenceParams:
 
 
 MAX_UNKNOWN_RATE = 0.5
+# A symptom every linked cause shows with p <= CONTRA_P is a background fact that rules
+# those causes out (see is_background); any other hypothesis shows it at BACKGROUND_RATE.
+CONTRA_P = 0.05
+BACKGROUND_RATE = 0.5
 
 
 DEFAULT = InferenceParams()
@@ -123,7 +130,28 @@ def strongest_per_symptom(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
     return best
 
 
+def is_background(G: nx.DiGraph, symptom: str) -> bool:
+    """Whether the KB lists ``symptom`` only to rule causes out: every cause it is linked
+    to shows it with p at most ``CONTRA_P`` ("the link runs at 10 Gb/s" under a duplex
+    mismatch). Such an observation is a fact about the setting, as common under any other
+    cause or outside the KB as anywhere: it speaks against the causes it is linked to and
+    says nothing about the other hypotheses.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> G = nx.DiGraph(); add_cause(G, "c", 0.1); add_symptom(G, "s"); add_symptom(G, "t")
+    >>> add_effect(G, "c", "s", 0.01); add_effect(G, "c", "t", 0.3)
+    >>> is_background(G, "s"), is_background(G, "t"), is_background(G, "ghost")
+    (True, False, False)
+    """
+    if symptom not in G or not G.in_degree(symptom):
+        return False
+    return all(p <= CONTRA_P for _, _, p in G.in_edges(symptom, data="p"))
+
+
 def _p(G: nx.DiGraph, hypothesis: str, symptom: str, params: InferenceParams) -> float:
+    if is_background(G, symptom):
+        edge = G.get_edge_data(hypothesis, symptom) if hypothesis != UNKNOWN else None
+        return edge["p"] if edge else BACKGROUND_RATE
     if hypothesis == UNKNOWN:
         sharing = max(1, G.in_degree(symptom)) if symptom in G else 1
         return min(MAX_UNKNOWN_RATE, params.unknown_rate * sharing**params.generic_exponent)

@@ -134,6 +134,35 @@ class TestPosterior:
         assert post[UNKNOWN] == pytest.approx(u / (a + b + u))  # 0.385, up from 0.2
 
 
+class TestBackgroundSymptoms:
+    """A symptom linked only with a tiny p (a fact that rules its causes out)."""
+
+    @pytest.fixture
+    def H(self, G):
+        add_symptom(G, "fast-link", "Is the link 10G?")
+        add_effect(G, "a", "fast-link", 0.01)
+        return G
+
+    def test_it_rules_out_its_cause_and_leaves_the_others_as_they_were(self, H):
+        before = posterior(H, [yes("down")], PARAMS)
+        after = posterior(H, [yes("down"), yes("fast-link")], PARAMS)
+        assert after["a"] < before["a"] / 10
+        # b and unknown keep their ratio: the fact says nothing about them
+        assert after["b"] / after[UNKNOWN] == pytest.approx(before["b"] / before[UNKNOWN])
+
+    def test_denying_it_is_mild_evidence_for_its_cause(self, H):
+        # P(slow link | a) = 0.99 against 0.5 for everything else: about twice as likely
+        before = posterior(H, [yes("down")], PARAMS)
+        after = posterior(H, [yes("down"), no("fast-link")], PARAMS)
+        odds = lambda p: p["a"] / (1 - p["a"])  # noqa: E731
+        assert odds(after) / odds(before) == pytest.approx(0.99 / 0.5, rel=0.1)
+
+    def test_a_symptom_a_cause_produces_is_not_background(self, H):
+        add_effect(H, "b", "fast-link", 0.6)
+        after = posterior(H, [yes("down"), yes("fast-link")], PARAMS)
+        assert after["b"] > after["a"]
+
+
 class TestResemblance:
     """The description's similarity to each cause's passages: one more likelihood ratio."""
 
