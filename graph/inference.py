@@ -5,7 +5,8 @@ cause c has a prior; P(s | c) is the edge's ``p``, or ``leak`` when c does not p
 P(s | unknown) is ``unknown_rate``, scaled up for a symptom that many KB causes share (a
 generic observation is common whatever the cause). A symptom the KB links only with a tiny
 p is a background fact that rules those causes out ("the link runs at 10 Gb/s" under a
-duplex mismatch): every other hypothesis, ``unknown`` included, shows it at one rate. An observation of strength r is virtual
+duplex mismatch): every other hypothesis, ``unknown`` included, shows it at one rate.
+An observation of strength r is virtual
 evidence with likelihood w = (1 + r) / 2 for the observed value and 1 - w for the other,
 so r = 1 is a hard fact and r -> 0 is no information. Each symptom counts once, through
 its strongest observation; unobserved symptoms are marginalised out.
