@@ -40,8 +40,8 @@ from graph.evidence import Evidence, OriginKind
 __all__ = [
     "UNKNOWN",
     "Diagnosis",
-    "is_background",
     "InferenceParams",
+    "is_background",
     "likelihood",
     "posterior",
     "rank_causes",
