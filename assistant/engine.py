@@ -15,8 +15,9 @@ from assistant.answer import Answer, compose_answer
 from assistant.attachments import Attachment
 from assistant.conversation import Conversation, Reply, Turn, is_correction, parse_reply
 from assistant.errors import EvidenceError
-from assistant.logscan import LogReaders, compile_readers, hits_to_evidence, scan_all
+from assistant.logscan import LogHit, LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
+from assistant.negation import denies_mention
 from assistant.settings import Settings
 from graph import UNKNOWN, InferenceParams, posterior, rank_causes, rank_questions
 from graph.evidence import Evidence, Origin, OriginKind
@@ -36,6 +37,17 @@ REFERENCE_ANCHORS = frozenset({"sources", "references", "see-also"})
 # A direct answer is near-hard evidence: the user looked, but may have looked wrong.
 ANSWER_STRENGTH = 0.95
 MIN_REST_WORDS = 3  # "no, it works" is an answer; "no, but the datastore is full" says more
+# "no ORA-00257 in the alert log": a message the user says is not there. As sure as what
+# the user says, not as a log line.
+DENIED_MENTION_STRENGTH = 0.8
+
+
+def _read_mention(hit: LogHit) -> LogHit:
+    """A product message typed once in the user's words after a denial ("redo - no
+    ORA-00257, archive dest at 20%") says the message is *not* there."""
+    if hit.present and hit.count == 1 and hit.span and denies_mention(hit.text[: hit.span[0]]):
+        return replace(hit, present=False, strength=DENIED_MENTION_STRENGTH)
+    return hit
 
 
 @dataclass
@@ -84,7 +96,7 @@ class Sherlog:
         """Evidence from the message's words, its pasted log lines and every attachment;
         ``revisiting``: what the conversation holds on each symptom, which a correcting
         message may reverse (see :func:`match_symptoms`)."""
-        pasted = scan_all(self.readers, "message", text)
+        pasted = [_read_mention(hit) for hit in scan_all(self.readers, "message", text)]
         evidence = hits_to_evidence(pasted)
         for attachment in attachments:
             evidence += hits_to_evidence(scan_all(self.readers, attachment.name, attachment.text))

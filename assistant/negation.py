@@ -24,6 +24,7 @@ __all__ = [
     "Scope",
     "State",
     "Switch",
+    "denies_mention",
     "is_negated",
     "keeps_default",
     "owner",
@@ -100,6 +101,27 @@ _NOT_DENIALS = re.compile(
     rf"|\b{_NO_PROBLEM}\b|{_NOT_BROKEN}|{_UNSURE}",
     re.IGNORECASE,
 )
+
+
+_DENIED_MENTION = re.compile(
+    r"\b(?:no|not|never|without|nor|zero)\s+(?:(?:any|an?|the|single|more|sign\s+of)\s+)*"
+    r"[\W_]*$",
+    re.IGNORECASE,
+)
+
+
+def denies_mention(before: str) -> bool:
+    """Whether the words just before a product message deny it: "no ORA-00257", "not a
+    single DUPADDR", "without any (28)No space left". ``before`` is the text of the line
+    up to the message; only its last clause counts.
+
+    >>> [denies_mention(t) for t in ("redo - no ", "alert log: ", "not a single `")]
+    [True, False, True]
+    >>> denies_mention("no errors at first, then "), denies_mention("there is no more space for ")
+    (False, False)
+    """
+    clause = re.split(r"[,;.:!?()]\s", before)[-1]
+    return bool(_DENIED_MENTION.search(clause))
 
 
 def is_negated(text: str) -> bool:

@@ -96,3 +96,22 @@ class TestCorrectionReadsWhatWasSaid:
 
     def test_a_standing_symptom_it_would_only_repeat_is_not(self):
         assert self._read({"only-some-vms": False}) == {"spread-over-hosts": True}
+
+
+class TestDeniedMentions:
+    """A product message the user says is not there is evidence against its symptom."""
+
+    def test_no_message_in_prose_counts_against_it(self, pump_sherlog):
+        answer = pump_sherlog.ask("the pump stopped; no PUMP-NOISE in the controller log")
+        [noise] = [e for e in answer.evidence if e.symptom == "pump-noise"]
+        assert noise.present is False and noise.strength < 0.95
+
+    def test_the_message_itself_still_counts_for_it(self, pump_sherlog):
+        answer = pump_sherlog.ask("the controller log says PUMP-NOISE level 7")
+        [noise] = [e for e in answer.evidence if e.symptom == "pump-noise"]
+        assert noise.present is True
+
+    def test_a_denial_in_an_earlier_clause_does_not_count(self, pump_sherlog):
+        answer = pump_sherlog.ask("no alarms at first, then PUMP-NOISE level 7 at 10:01")
+        [noise] = [e for e in answer.evidence if e.symptom == "pump-noise"]
+        assert noise.present is True
