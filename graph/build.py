@@ -20,6 +20,7 @@ import networkx as nx
 from kb.model import KnowledgeBase, Step
 
 __all__ = [
+    "CONTRA_P",
     "NodeKind",
     "add_cause",
     "add_effect",
@@ -29,6 +30,11 @@ __all__ = [
     "causes",
     "symptoms",
 ]
+
+
+# A symptom every linked cause shows with p <= CONTRA_P is a background fact that rules
+# those causes out (graph.inference.is_background).
+CONTRA_P = 0.05
 
 
 class NodeKind(Enum):
@@ -74,11 +80,17 @@ def add_symptom(
 def add_effect(G: nx.DiGraph, cause: str, symptom: str, p: float) -> None:
     """Link a cause to a symptom it produces with probability ``p``.
 
+    The symptom's ``background`` attribute says whether every cause linked to it shows it
+    with p at most ``CONTRA_P`` (see :func:`graph.inference.is_background`); it is kept
+    here so inference reads it instead of walking the edges for every likelihood.
+
     >>> G = nx.DiGraph(); add_cause(G, "c", 0.1); add_symptom(G, "s"); add_effect(G, "c", "s", 0.9)
-    >>> G.edges["c", "s"]["p"]
-    0.9
+    >>> G.edges["c", "s"]["p"], G.nodes["s"]["background"]
+    (0.9, False)
     """
     G.add_edge(cause, symptom, p=p)
+    linked = G.in_edges(symptom, data="p")
+    G.nodes[symptom]["background"] = all(q <= CONTRA_P for _, _, q in linked)
 
 
 def add_fix(

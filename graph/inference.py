@@ -94,9 +94,7 @@ class InferenceParams:
 
 
 MAX_UNKNOWN_RATE = 0.5
-# A symptom every linked cause shows with p <= CONTRA_P is a background fact that rules
-# those causes out (see is_background); any other hypothesis shows it at BACKGROUND_RATE.
-CONTRA_P = 0.05
+# Any hypothesis a background symptom does not rule out shows it at this rate.
 BACKGROUND_RATE = 0.5
 
 
@@ -144,9 +142,7 @@ def is_background(G: nx.DiGraph, symptom: str) -> bool:
     >>> is_background(G, "s"), is_background(G, "t"), is_background(G, "ghost")
     (True, False, False)
     """
-    if symptom not in G or not G.in_degree(symptom):
-        return False
-    return all(p <= CONTRA_P for _, _, p in G.in_edges(symptom, data="p"))
+    return symptom in G and bool(G.nodes[symptom].get("background"))
 
 
 def _p(G: nx.DiGraph, hypothesis: str, symptom: str, params: InferenceParams) -> float:
