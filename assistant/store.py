@@ -267,6 +267,12 @@ class ConversationStore:
             raise StoreError(f"{self.path}: conversation {key!r}: transcript: {err}") from err
         return Stored(key, conversation, transcript, updated)
 
+    def __contains__(self, key: object) -> bool:
+        """Whether a conversation is kept under ``key``, without reading it back."""
+        with self._read(f"look up conversation {key!r}") as db:
+            found = db.execute("SELECT 1 FROM conversations WHERE key = ?", (key,)).fetchone()
+        return found is not None
+
     def keys(self) -> list[str]:
         """Every conversation's key, oldest conversation first."""
         with self._read("list conversations") as db:

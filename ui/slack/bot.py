@@ -156,7 +156,7 @@ class SlackBot:
 
     def known(self, thread: Thread) -> bool:
         """Whether the thread is a conversation (a plain reply in it is for Sherlog)."""
-        return self.store.load(thread.key) is not None
+        return thread.key in self.store
 
     def _turn(self, client, thread: Thread, text: str, files: Sequence[dict] = ()) -> None:
         stored = self.store.load(thread.key)

@@ -196,15 +196,12 @@ def form_body(fields: dict) -> str:
 def serve_bot(app) -> Iterator[str]:
     """Serve a Bolt app over HTTP on a free loopback port, in this process; yields the
     events URL."""
-    import socket
-
     import uvicorn
 
     from ui.slack.server import EVENTS_PATH, http_app
+    from ui.web.testing import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(http_app(app), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -321,3 +321,12 @@ class TestExport:
         with pytest.raises(StoreError, match='no conversation has "this fixed it" feedback yet'):
             write_cases(out, [])
         assert not out.exists()
+
+
+def test_membership_says_whether_a_key_is_kept(tmp_path):
+    from assistant.conversation import Conversation
+
+    store = ConversationStore(tmp_path / "m.db")
+    assert "k1" not in store
+    store.save("k1", Conversation(), [])
+    assert "k1" in store and "k2" not in store

@@ -45,7 +45,7 @@ def send(text: str, uploads: list[Upload] = (), pasted: str = "") -> None:
     try:
         chat.send(resources.sherlog, resources.store, text, attachments)
     except SherlogError as err:
-        st.session_state.errors = [*errors, str(err)]
+        st.session_state.errors = [str(err)]
         return
     st.session_state.attach_round += 1  # clears the uploader and the paste box
 
