@@ -350,6 +350,9 @@ def _evidence_to_dict(e: Evidence) -> dict[str, Any]:
             "matched": o.matched,
             "similarity": o.similarity,
             "count": o.count,
+            "last_line": o.last_line,
+            "first_time": o.first_time,
+            "last_time": o.last_time,
         },
     }
 
@@ -375,5 +378,8 @@ def _evidence_from_dict(raw: Any) -> Evidence:
             matched=o.get("matched", ""),
             similarity=o.get("similarity"),
             count=int(o.get("count", 1)),
+            last_line=o.get("last_line"),
+            first_time=o.get("first_time"),
+            last_time=o.get("last_time"),
         ),
     )

@@ -5,28 +5,37 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import netaddr
 
+from assistant.timestamps import line_time
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.model import KnowledgeBase
-from kb.patterns import Conflict, DistinctSet, PatternSet, SequenceSet
+from kb.patterns import Chain, Conflict, DistinctSet, PatternSet, SequenceSet
+
+if TYPE_CHECKING:
+    from assistant.logstream import LineFilter
 
 __all__ = [
     "LOG_STRENGTH",
     "LogHit",
     "LogReaders",
+    "PatternTally",
+    "chain_hits",
     "compile_distinct",
     "compile_patterns",
     "compile_readers",
     "compile_sequences",
     "compile_vendor_rules",
+    "conflict_hits",
     "hits_to_evidence",
     "mac_vendor",
     "scan",
     "scan_all",
     "scan_distinct",
     "scan_sequences",
+    "vendor_hits",
 ]
 
 LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
@@ -50,6 +59,9 @@ class LogHit:
     spans: tuple[tuple[int, int, int], ...] = ()  # (line, start, end), up to MAX_LINES_KEPT
     strength: float = LOG_STRENGTH
     present: bool = True  # False: the lines show the symptom is not there
+    last_line: int | None = None  # the last line that showed it, when more than one did
+    first_time: str | None = None  # the timestamps of the first and last line, as printed
+    last_time: str | None = None
 
 
 def compile_patterns(kb: KnowledgeBase) -> PatternSet:
@@ -107,8 +119,15 @@ def scan_distinct(
 
     ``vendors`` (from :func:`compile_vendor_rules`) adds a hit for each symptom that is
     seen when the values of one key are MACs of two registered vendors."""
-    vendors = vendors or {}
     conflicts = distinct.conflicts(text, MAX_LINE_CHARS, every=bool(vendors))
+    return conflict_hits(source, conflicts, vendors)
+
+
+def conflict_hits(
+    source: str, conflicts: list[Conflict], vendors: Mapping[str, tuple[str, ...]] | None
+) -> list[LogHit]:
+    """Hits from the conflicts of a :class:`DistinctSet` scan (see :func:`scan_distinct`)."""
+    vendors = vendors or {}
     hits: dict[str, LogHit] = {}
     for c in conflicts:
         line = c.values[1][1]  # where the second value appeared
@@ -120,6 +139,11 @@ def scan_distinct(
             if symptom not in hits and (hit := _vendor_hit(symptom, source, c)):
                 hits[symptom] = hit
     return list(hits.values())
+
+
+def vendor_hits(readers: LogReaders, source: str, conflicts: list[Conflict]) -> list[LogHit]:
+    """Hits from a streamed :class:`DistinctSet` scan, with the readers' vendor rules."""
+    return conflict_hits(source, conflicts, readers.vendors)
 
 
 def _vendor_hit(symptom: str, source: str, conflict: Conflict) -> LogHit | None:
@@ -151,28 +175,52 @@ def scan_sequences(sequences: SequenceSet, source: str, text: str) -> list[LogHi
     """A hit for each symptom whose sequence completes in ``text``, located at the line
     that completed it; the hit's text shows both lines. An absent sequence gives a hit
     with ``present=False`` (:func:`scan_all` lets a hit showing the symptom outweigh it)."""
+    return chain_hits(source, sequences.chains(text, MAX_LINE_CHARS))
+
+
+def chain_hits(source: str, chains: list[Chain]) -> list[LogHit]:
+    """Hits from the chains of a :class:`SequenceSet` scan (see :func:`scan_sequences`)."""
     return [
         LogHit(
             c.symptom, source, c.then[0], c.summary, None, c.count, c.spans, present=not c.absent
         )
-        for c in sequences.chains(text, MAX_LINE_CHARS)
+        for c in chains
     ]
 
 
 @dataclass(frozen=True)
 class LogReaders:
     """Every way the KB reads a log, compiled once: single-line patterns, keys showing
-    two values (and the vendor rules on them), and line sequences."""
+    two values (and the vendor rules on them), and line sequences; ``filter`` holds all
+    their patterns at once, to find the lines of a big log that any of them may read."""
 
     patterns: PatternSet
     distinct: DistinctSet
     sequences: SequenceSet
     vendors: Mapping[str, tuple[str, ...]]
+    filter: LineFilter
 
 
 def compile_readers(kb: KnowledgeBase) -> LogReaders:
+    from assistant.logstream import DISTINCT, PATTERNS, SEQUENCES, LineFilter
+
+    owned = [
+        *((p, PATTERNS) for s in kb.symptoms.values() for p in s.patterns),
+        *((p, DISTINCT) for s in kb.symptoms.values() for p in s.distinct),
+        *(
+            (p, SEQUENCES)
+            for s in kb.symptoms.values()
+            for q in s.sequences
+            for p in (q.first, q.then, q.until)
+            if p
+        ),
+    ]
     return LogReaders(
-        compile_patterns(kb), compile_distinct(kb), compile_sequences(kb), compile_vendor_rules(kb)
+        compile_patterns(kb),
+        compile_distinct(kb),
+        compile_sequences(kb),
+        compile_vendor_rules(kb),
+        LineFilter([p for p, _ in owned], [o for _, o in owned]),
     )
 
 
@@ -190,30 +238,54 @@ def scan_all(readers: LogReaders, source: str, text: str) -> list[LogHit]:
 
 def scan(patterns: PatternSet, source: str, text: str) -> list[LogHit]:
     """Hits of ``patterns`` in ``text``, one per symptom, with the first line and a count."""
-    first: dict[str, tuple[int, str]] = {}
-    counts: dict[str, int] = {}
-    where: dict[str, list[tuple[int, int, int]]] = {}
+    tally = PatternTally(patterns, source)
     for number, line in enumerate(text.split("\n"), 1):
-        line = line[:MAX_LINE_CHARS]
-        for symptom in patterns.match(line):
-            counts[symptom] = counts.get(symptom, 0) + 1
-            first.setdefault(symptom, (number, line))
-            kept = where.setdefault(symptom, [])
+        tally.feed(number, line[:MAX_LINE_CHARS])
+    return tally.hits()
+
+
+class PatternTally:
+    """Every line of one source that shows each symptom, aggregated as it is read: the
+    first and last line, their timestamps, how many, and where (up to MAX_LINES_KEPT)."""
+
+    def __init__(self, patterns: PatternSet, source: str):
+        self._patterns = patterns
+        self._source = source
+        self._first: dict[str, tuple[int, str]] = {}
+        self._last: dict[str, tuple[int, str]] = {}
+        self._counts: dict[str, int] = {}
+        self._where: dict[str, list[tuple[int, int, int]]] = {}
+
+    def feed(self, number: int, line: str) -> None:
+        for symptom in self._patterns.match(line):
+            self._counts[symptom] = self._counts.get(symptom, 0) + 1
+            self._first.setdefault(symptom, (number, line))
+            self._last[symptom] = (number, line)
+            kept = self._where.setdefault(symptom, [])
             if len(kept) < MAX_LINES_KEPT:
-                start, end = patterns.span(symptom, line) or (0, len(line))
+                start, end = self._patterns.span(symptom, line) or (0, len(line))
                 kept.append((number, start, end))
-    return [
-        LogHit(
-            symptom,
-            source,
-            number,
-            line.strip(),
-            patterns.span(symptom, line.strip()),
-            counts[symptom],
-            tuple(where[symptom]),
-        )
-        for symptom, (number, line) in first.items()
-    ]
+
+    def hits(self) -> list[LogHit]:
+        out = []
+        for symptom, (number, line) in self._first.items():
+            last_number, last = self._last[symptom]
+            repeated = self._counts[symptom] > 1
+            out.append(
+                LogHit(
+                    symptom,
+                    self._source,
+                    number,
+                    line.strip(),
+                    self._patterns.span(symptom, line.strip()),
+                    self._counts[symptom],
+                    tuple(self._where[symptom]),
+                    last_line=last_number if repeated else None,
+                    first_time=line_time(line),
+                    last_time=line_time(last) if repeated else None,
+                )
+            )
+        return out
 
 
 def hits_to_evidence(hits: Iterable[LogHit]) -> list[Evidence]:
@@ -224,7 +296,17 @@ def hits_to_evidence(hits: Iterable[LogHit]) -> list[Evidence]:
             h.symptom,
             h.present,
             h.strength,
-            Origin(OriginKind.LOG, h.source, h.text, line=h.first_line, span=h.span, count=h.count),
+            Origin(
+                OriginKind.LOG,
+                h.source,
+                h.text,
+                line=h.first_line,
+                span=h.span,
+                count=h.count,
+                last_line=h.last_line,
+                first_time=h.first_time,
+                last_time=h.last_time,
+            ),
         )
         for h in hits
     ]

@@ -11,6 +11,7 @@ __all__ = ["Evidence", "Origin", "OriginKind"]
 class OriginKind(Enum):
     MESSAGE = "message"  # similarity of the user's words to a symptom phrasing
     LOG = "log"  # a KB pattern matched a log line (message text or attachment)
+    TEMPLATE = "template"  # a frequent unexplained log template resembles a symptom
     ANSWER = "answer"  # a yes/no answer to a follow-up question
 
 
@@ -26,6 +27,9 @@ class Origin:
     matched: str = ""  # the phrasing or pattern it matched
     similarity: float | None = None  # for MESSAGE evidence
     count: int = 1  # how many lines of the source matched, for LOG evidence
+    last_line: int | None = None  # the last of them, when there were several
+    first_time: str | None = None  # the first and last of them's timestamps, as printed
+    last_time: str | None = None
 
 
 @dataclass(frozen=True)

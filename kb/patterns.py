@@ -173,30 +173,51 @@ class DistinctSet:
     ) -> list[Conflict]:
         """The first conflicting key of each symptom in ``text`` (with ``every``, all of
         them), in the order found."""
-        if not self._symptoms:
-            return []
-        seen: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
-        spans: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
-        for number, line in enumerate(text.split("\n"), 1):
-            line = line[:max_line_chars]
-            for n in self._set.match(line):
-                found = self._compiled[int(n)].search(line)
-                if found is None:
-                    continue
-                where = (self._symptoms[int(n)], found.group("key").lower())
-                if where not in seen and len(seen) >= self.MAX_KEYS:
-                    continue
-                value = found.group("value")
-                seen.setdefault(where, {}).setdefault(_normal(value), (value, number))
-                spans.setdefault(where, []).append((number, *found.span()))
+        scan = self.scanner(every)
+        if self._symptoms:
+            for number, line in enumerate(text.split("\n"), 1):
+                scan.feed(number, line[:max_line_chars])
+        return scan.result()
+
+    def scanner(self, every: bool = False) -> DistinctScan:
+        """An incremental scan: feed it the lines of one text in order (or only the lines
+        that may match, with their numbers), then ask for the conflicts."""
+        return DistinctScan(self, every)
+
+
+class DistinctScan:
+    """The state of one :class:`DistinctSet` scan over one text."""
+
+    def __init__(self, distinct: DistinctSet, every: bool):
+        self._d = distinct
+        self._every = every
+        self._seen: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
+        self._spans: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+
+    def feed(self, number: int, line: str) -> None:
+        d = self._d
+        for n in d._set.match(line):
+            found = d._compiled[int(n)].search(line)
+            if found is None:
+                continue
+            where = (d._symptoms[int(n)], found.group("key").lower())
+            if where not in self._seen and len(self._seen) >= d.MAX_KEYS:
+                continue
+            value = found.group("value")
+            self._seen.setdefault(where, {}).setdefault(_normal(value), (value, number))
+            kept = self._spans.setdefault(where, [])
+            if len(kept) < 1000:
+                kept.append((number, *found.span()))
+
+    def result(self) -> list[Conflict]:
         out: list[Conflict] = []
         shown: set[str] = set()
-        for (symptom, key), values in seen.items():
-            if len(values) >= 2 and (every or symptom not in shown):
+        for (symptom, key), values in self._seen.items():
+            if len(values) >= 2 and (self._every or symptom not in shown):
                 shown.add(symptom)
                 out.append(
                     Conflict(
-                        symptom, key, tuple(values.values()), tuple(spans[(symptom, key)][:1000])
+                        symptom, key, tuple(values.values()), tuple(self._spans[(symptom, key)])
                     )
                 )
         return out
@@ -257,47 +278,62 @@ class SequenceSet:
     def chains(self, text: str, max_line_chars: int = 8192) -> list[Chain]:
         """The first completed sequence of each symptom in ``text`` (and of each absent
         one), with a count."""
-        if not self._items:
-            return []
-        open_at: dict[int, tuple[int, str, tuple[int, int]]] = {}  # item -> its first line
-        found: dict[tuple[str, bool], Chain] = {}
-        for number, line in enumerate(text.split("\n"), 1):
-            line = line[:max_line_chars]
-            firsts = {int(n) for n in self._firsts.match(line)}
-            thens = {int(n) for n in self._thens.match(line)}
-            untils = {int(n) for n in self._untils.match(line)} if open_at else set()
-            for n in sorted(firsts | thens | untils):
-                symptom, first, then, within = self._items[n]
-                hit = first.search(line) if n in firsts else None
-                if hit:  # a new first: its own result comes later on the line or after it
-                    after = then.search(line, hit.end()) if n in thens else None
-                    if after:
-                        self._record(
-                            found,
-                            (symptom, self._absent[n]),
-                            (number, line, hit.span()),
-                            (number, line, after.span()),
-                        )
-                        open_at.pop(n, None)
-                    else:
-                        open_at[n] = (number, line, hit.span())
-                    continue
-                start = open_at.get(n)
-                if start is None:
-                    continue
-                if n in untils or number - start[0] > within:
-                    del open_at[n]
-                    continue
-                after = then.search(line) if n in thens else None
+        scan = self.scanner()
+        if self._items:
+            for number, line in enumerate(text.split("\n"), 1):
+                scan.feed(number, line[:max_line_chars])
+        return scan.result()
+
+    def scanner(self) -> SequenceScan:
+        """An incremental scan: feed it the lines of one text in order (lines no pattern
+        of the set matches may be left out), then ask for the chains."""
+        return SequenceScan(self)
+
+
+class SequenceScan:
+    """The state of one :class:`SequenceSet` scan over one text."""
+
+    def __init__(self, sequences: SequenceSet):
+        self._s = sequences
+        self._open: dict[int, tuple[int, str, tuple[int, int]]] = {}  # item -> its first line
+        self._found: dict[tuple[str, bool], Chain] = {}
+
+    def feed(self, number: int, line: str) -> None:
+        s, open_at = self._s, self._open
+        firsts = {int(n) for n in s._firsts.match(line)}
+        thens = {int(n) for n in s._thens.match(line)}
+        untils = {int(n) for n in s._untils.match(line)} if open_at else set()
+        for n in sorted(firsts | thens | untils):
+            symptom, first, then, within = s._items[n]
+            hit = first.search(line) if n in firsts else None
+            if hit:  # a new first: its own result comes later on the line or after it
+                after = then.search(line, hit.end()) if n in thens else None
                 if after:
                     self._record(
-                        found, (symptom, self._absent[n]), start, (number, line, after.span())
+                        (symptom, s._absent[n]),
+                        (number, line, hit.span()),
+                        (number, line, after.span()),
                     )
-                    del open_at[n]
-        return list(found.values())
+                    open_at.pop(n, None)
+                else:
+                    open_at[n] = (number, line, hit.span())
+                continue
+            start = open_at.get(n)
+            if start is None:
+                continue
+            if n in untils or number - start[0] > within:
+                del open_at[n]
+                continue
+            after = then.search(line) if n in thens else None
+            if after:
+                self._record((symptom, s._absent[n]), start, (number, line, after.span()))
+                del open_at[n]
 
-    @staticmethod
-    def _record(found, key, first, then) -> None:
+    def result(self) -> list[Chain]:
+        return list(self._found.values())
+
+    def _record(self, key, first, then) -> None:
+        found = self._found
         symptom, absent = key
         if key in found:
             old = found[key]
