@@ -10,12 +10,15 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph import Diagnosis, Evidence, Question
 from kb.index import PassageHit
+
+if TYPE_CHECKING:
+    from assistant.logread import LogReport
 from kb.model import KnowledgeBase
 
 __all__ = [
@@ -91,6 +94,8 @@ class Answer:
     # when Sherlog does not know: the most informative things nobody has reported yet,
     # as checks to run (the data to collect next)
     checks: tuple[Question, ...] = ()
+    # what was read of each attachment of the turn: logs, skipped members, templates
+    logs: tuple[LogReport, ...] = ()
 
     @property
     def confident(self) -> bool:

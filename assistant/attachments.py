@@ -1,28 +1,56 @@
-"""Attached logs: read, size-checked, refused when binary, decoded as text."""
+"""Attached logs: a file on disk or an upload in memory, checked up front (present, not
+over the limit, not empty, not binary) and read later as a stream (:mod:`assistant.bundles`
+walks archives; :mod:`assistant.logstream` scans)."""
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.bundles import SNIFF, Upload, UploadLimits, looks_binary
 from assistant.errors import EvidenceError
 
-__all__ = ["Attachment", "attachment_from_bytes", "read_attachment"]
+__all__ = ["Attachment", "attachment_from_bytes", "attachment_from_text", "read_attachment"]
 
-_SNIFF = 64 * 1024
+_ARCHIVE_MAGIC = (b"\x1f\x8b", b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass(frozen=True)
 class Attachment:
-    """A text attachment: its display name and its decoded text."""
+    """A log to read: its display name and either its bytes (an upload) or its path (a
+    file, streamed when it is scanned, never read whole)."""
 
     name: str
-    text: str
+    data: bytes | None = None
+    path: Path | None = None
+
+    def upload(self, limits: UploadLimits) -> Upload:
+        """The attachment opened for reading, member by member (see :class:`Upload`)."""
+        return Upload(self.name, self.data, None if self.path is None else str(self.path), limits)
+
+    @property
+    def size(self) -> int:
+        """Its size as attached (compressed, for an archive)."""
+        if self.data is not None:
+            return len(self.data)
+        return self.path.stat().st_size if self.path is not None else 0
+
+    def text(self, limit: int) -> str | None:
+        """Its text when it is plain (not an archive) and at most ``limit`` bytes; else
+        None. UTF-8, or UTF-16 with a byte-order mark; bad bytes read as U+FFFD."""
+        if (self.data is None and self.path is None) or self.size > limit:
+            return None
+        data = self.data if self.data is not None else Path(self.path).read_bytes()
+        if data.startswith(_ARCHIVE_MAGIC) or data[257:262] == b"ustar":
+            return None
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16", "replace")
+        return data.decode("utf-8-sig", "replace")
 
 
 def read_attachment(path: Path, max_bytes: int) -> Attachment:
-    """Read a log file for matching; every refusal names the file and the reason."""
+    """A log file (plain, gzip, tar.gz/tgz or zip) for matching; every refusal names the
+    file and the reason. The file is only looked at here; it is read when scanned."""
     path = Path(path)
     if not path.exists():
         raise EvidenceError(f"{path}: no such file")
@@ -35,46 +63,37 @@ def read_attachment(path: Path, max_bytes: int) -> Attachment:
                 f"{path}: {_mb(size)} is over the attachment limit of "
                 f"{_mb(max_bytes)} (SHERLOG_MAX_ATTACHMENT_BYTES)"
             )
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            head = f.read(SNIFF)
     except OSError as err:
         raise EvidenceError(f"{path}: cannot read ({err.strerror})") from err
-    return attachment_from_bytes(str(path), data, max_bytes)
+    _check_head(str(path), head)
+    return Attachment(str(path), path=path)
 
 
 def attachment_from_bytes(name: str, data: bytes, max_bytes: int) -> Attachment:
-    """Decode an uploaded or read log; UTF-8, or UTF-16 with a byte-order mark."""
+    """An uploaded log (plain, gzip, tar.gz/tgz or zip), checked like a file."""
     if len(data) > max_bytes:
         raise EvidenceError(
             f"{name}: {_mb(len(data))} is over the attachment limit of {_mb(max_bytes)}"
         )
-    if not data.strip():
+    _check_head(name, data[:SNIFF])
+    return Attachment(name, data=data)
+
+
+def attachment_from_text(name: str, text: str) -> Attachment:
+    """Log text pasted or downloaded as text, as an attachment."""
+    return attachment_from_bytes(name, text.encode("utf-8"), max(1, len(text.encode()) * 2))
+
+
+def _check_head(name: str, head: bytes) -> None:
+    if not head.strip():
         raise EvidenceError(f"{name}: the file is empty")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return Attachment(name, data.decode("utf-16"))
-        except UnicodeDecodeError as err:
-            raise EvidenceError(f"{name}: broken UTF-16 text at byte {err.start}") from err
-    head = data[:_SNIFF]
-    if b"\0" in head or _control_ratio(head) > 0.10:
+    archive = head.startswith(_ARCHIVE_MAGIC) or head[257:262] == b"ustar"
+    if not archive and looks_binary(head):
         raise EvidenceError(
             f"{name}: binary file, not a text log (attach the text log or export it as text)"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise EvidenceError(
-            f"{name}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x}); convert it "
-            f"first, e.g. iconv -f latin1 -t utf-8"
-        ) from err
-    return Attachment(name, text)
-
-
-def _control_ratio(data: bytes) -> float:
-    if not data:
-        return 0.0
-    allowed = {9, 10, 12, 13, 27}
-    return sum(1 for b in data if b < 32 and b not in allowed) / len(data)
 
 
 def _mb(size: int) -> str:

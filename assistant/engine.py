@@ -12,13 +12,18 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from assistant.answer import Answer, compose_answer
-from assistant.attachments import Attachment
+from assistant.attachments import Attachment, attachment_from_text
+from assistant.bundles import UploadLimits
 from assistant.conversation import Conversation, Reply, Turn, is_correction, parse_reply
 from assistant.errors import EvidenceError
+from assistant.logread import LogReport, read_upload
 from assistant.logscan import LogHit, LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
 from assistant.negation import denies_mention
+from assistant.redact import redact
 from assistant.settings import Settings
+from assistant.templates import template_text_for_matching
+from assistant.timestamps import line_time
 from graph import UNKNOWN, InferenceParams, posterior, rank_causes, rank_questions
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder, MiniLMEmbedder
@@ -29,7 +34,8 @@ from kb.store import chroma_client
 
 __all__ = ["Sherlog"]
 
-MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment
+MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment, or is a pasted log
+PASTED_LOG = "pasted log"
 RELATED_PASSAGES = 3
 RELATED_MIN_SIMILARITY = 0.3  # below this a passage is not related reading, just the nearest
 ALL_PASSAGES = 10_000  # resemblance ranks every passage; a KB has a few hundred
@@ -37,6 +43,11 @@ REFERENCE_ANCHORS = frozenset({"sources", "references", "see-also"})
 # A direct answer is near-hard evidence: the user looked, but may have looked wrong.
 ANSWER_STRENGTH = 0.95
 MIN_REST_WORDS = 3  # "no, it works" is an answer; "no, but the datastore is full" says more
+# An unexplained log template that resembles a symptom's phrasing: weaker than the same
+# words typed by the user (the template is a guess at the shape of many lines, and its
+# words were never meant as a report), and only from a close resemblance.
+TEMPLATE_WEIGHT = 0.5
+TEMPLATE_MIN_SIMILARITY = 0.6
 # "no ORA-00257 in the alert log": a message the user says is not there. As sure as what
 # the user says, not as a log line.
 DENIED_MENTION_STRENGTH = 0.8
@@ -50,6 +61,30 @@ def _read_mention(hit: LogHit) -> LogHit:
     return hit
 
 
+def split_pasted(message: str) -> tuple[str, str]:
+    r"""A message split into its words and the log pasted in it: fenced blocks, a prompt
+    and its output, and lines that start with a timestamp.
+
+    >>> split_pasted("hosts drop off\n2026-12-06T07:12:03Z vmkernel: APD\nany idea?")
+    ('hosts drop off\nany idea?', '2026-12-06T07:12:03Z vmkernel: APD')
+    """
+    lines = message.split("\n")
+    pasted = {number - 1 for number, _, _ in pasted_output(message)}
+    pasted |= {i for i, line in enumerate(lines) if line_time(line)}
+    words = [line for i, line in enumerate(lines) if i not in pasted]
+    log = [line for i, line in enumerate(lines) if i in pasted]
+    return "\n".join(words).strip(), "\n".join(log)
+
+
+def _redacted_hit(readers: LogReaders, hit: LogHit, addresses: bool) -> LogHit:
+    """A pasted line shown back without the secrets in it."""
+    text = redact(hit.text, addresses)
+    if text == hit.text:
+        return hit
+    span = readers.patterns.span(hit.symptom, text) if hit.span is not None else None
+    return replace(hit, text=text, span=span)
+
+
 @dataclass
 class Sherlog:
     """The assistant: one loaded KB, its graph and index, and an embedder."""
@@ -59,6 +94,8 @@ class Sherlog:
     index: SherlogIndex
     embedder: Embedder
     params: InferenceParams = field(default_factory=InferenceParams)
+    limits: UploadLimits = field(default_factory=UploadLimits)
+    redact_addresses: bool = False  # mask IPs and MACs in what is shown of logs, too
     readers: LogReaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,7 +119,14 @@ class Sherlog:
             if progress:
                 progress(f"indexing {len(kb.articles)} articles from {settings.kb_dir} ...")
             index.ingest(kb, progress)
-        return cls(kb, build_graph(kb), index, embedder)
+        return cls(
+            kb,
+            build_graph(kb),
+            index,
+            embedder,
+            limits=settings.upload_limits,
+            redact_addresses=settings.redact_addresses,
+        )
 
     def ingest(self, progress: Callable[[str], None] | None = None) -> IngestReport:
         return self.index.ingest(self.kb, progress)
@@ -92,14 +136,23 @@ class Sherlog:
         text: str,
         attachments: Sequence[Attachment] = (),
         revisiting: Mapping[str, bool] | None = None,
+        reports: list[LogReport] | None = None,
     ) -> list[Evidence]:
         """Evidence from the message's words, its pasted log lines and every attachment;
         ``revisiting``: what the conversation holds on each symptom, which a correcting
-        message may reverse (see :func:`match_symptoms`)."""
+        message may reverse (see :func:`match_symptoms`); ``reports`` collects what was
+        read of each attachment."""
         pasted = [_read_mention(hit) for hit in scan_all(self.readers, "message", text)]
+        pasted = [_redacted_hit(self.readers, h, self.redact_addresses) for h in pasted]
         evidence = hits_to_evidence(pasted)
+        read: list[LogReport] = []
         for attachment in attachments:
-            evidence += hits_to_evidence(scan_all(self.readers, attachment.name, attachment.text))
+            hits, report = read_upload(self.readers, attachment, self.limits, self.redact_addresses)
+            evidence += hits_to_evidence(hits)
+            read.append(report)
+        if reports is not None:
+            reports += read
+        evidence += self._template_evidence(read, {e.symptom for e in evidence})
         # A log line is a better witness than a paraphrase of it: words only speak for
         # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
@@ -112,6 +165,36 @@ class Sherlog:
             if e.symptom not in logged
         ]
         return evidence
+
+    def _template_evidence(self, reports: Sequence[LogReport], logged: set[str]) -> list[Evidence]:
+        """Weak evidence from the most frequent unexplained templates of the logs: a
+        template whose words resemble a symptom's phrasing (similarity at least
+        ``TEMPLATE_MIN_SIMILARITY``) speaks for it at ``TEMPLATE_WEIGHT`` of what the
+        same words typed by the user would. Symptoms the logs' patterns already showed,
+        and resemblances to denials, are left out."""
+        templates = [t for r in reports for t in r.templates]
+        words = [template_text_for_matching(t) for t in templates]
+        out: dict[str, Evidence] = {}
+        for template, text in zip(templates, words, strict=True):
+            if len(text.split()) < 2:
+                continue
+            for e in match_symptoms(text, self.embedder, self.index, source=template.source):
+                similarity = e.origin.similarity or 0.0
+                if not e.present or e.symptom in logged or similarity < TEMPLATE_MIN_SIMILARITY:
+                    continue
+                origin = Origin(
+                    OriginKind.TEMPLATE,
+                    template.source,
+                    template.example,
+                    line=template.line,
+                    matched=e.origin.matched,
+                    similarity=similarity,
+                    count=template.estimate,
+                )
+                found = Evidence(e.symptom, True, round(e.strength * TEMPLATE_WEIGHT, 3), origin)
+                if e.symptom not in out or found.strength > out[e.symptom].strength:
+                    out[e.symptom] = found
+        return list(out.values())
 
     def _resemblance(self, passages: Sequence[PassageHit]) -> dict[str, PassageHit]:
         """Each cause's closest passage among ``passages`` (best first). A list of sources
@@ -146,21 +229,30 @@ class Sherlog:
         if not text and not attachments:
             raise EvidenceError("empty question: describe what you see, or attach a log")
         if len(text) > MAX_QUESTION_CHARS:
-            raise EvidenceError(
-                f"question is {len(text)} characters, over the limit of "
-                f"{MAX_QUESTION_CHARS}: attach long logs as files (--log)"
-            )
+            # a long paste is read as the log it is; the words around it stay a message
+            text, pasted = split_pasted(text)
+            if len(text) > MAX_QUESTION_CHARS:
+                raise EvidenceError(
+                    f"question is {len(text)} characters besides any pasted log, over the "
+                    f"limit of {MAX_QUESTION_CHARS}: attach long logs as files (--log)"
+                )
+            attachments = [*attachments, attachment_from_text(PASTED_LOG, pasted)]
         pending = conversation.pending
         reply, rest = parse_reply(text) if pending is not None else (None, text)
         correction = reply is None and is_correction(text)
+        reports: list[LogReport] = []
         if reply is None:
             said_before = (
                 {e.symptom: e.present for e in conversation.evidence} if correction else {}
             )
-            turn_evidence = self.gather_evidence(text, attachments, said_before)
+            turn_evidence = self.gather_evidence(text, attachments, said_before, reports)
         else:
             words = rest if len(rest.split()) >= MIN_REST_WORDS else ""
-            read = self.gather_evidence(words, attachments) if words or attachments else []
+            read = (
+                self.gather_evidence(words, attachments, reports=reports)
+                if words or attachments
+                else []
+            )
             present = reply is Reply.YES
             # "yeah, I can log in to the Host Client fine" answers "does the Host Client
             # fail?" with a "yeah" that agrees with something else. Words that read the
@@ -213,4 +305,4 @@ class Sherlog:
             informative=informative,
         )
         conversation.turns.append(replace(turn, question=answer.next_question))
-        return answer
+        return replace(answer, logs=tuple(reports)) if reports else answer

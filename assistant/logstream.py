@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -46,13 +47,13 @@ _OPTIONS.log_errors = False
 
 
 class LineFilter:
-    """Which lines of a block may match any of ``patterns``, found in one pass in C.
+    """Which lines of a block match any of ``patterns``, found in C: one RE2 set says
+    which patterns occur in the block, and a combined RE2 expression of just those finds
+    their lines. A line found is then read by the KB's own readers (``owners`` says which).
 
-    With Hyperscan (Intel's multi-pattern engine, x86-64) every pattern is compiled into
-    one database that reports the end of every match in a block; without it, one RE2 set
-    says which patterns occur in the block and a combined RE2 expression of just those
-    finds their lines. Either way the lines found are a superset: a line is read by the
-    KB's own RE2 patterns before anything counts (``owners``).
+    (Hyperscan was tried for the first step and dropped: the 0.9.1 wheel missed a match
+    of ``\\|\\s*connection_mirror\\s*\\|\\s*False\\s*\\|`` after a line break when compiled
+    together with another ``\\|\\s*...`` pattern.)
 
     >>> f = LineFilter([r"All Paths Down", r"^\\s*Duplex: Half"])
     >>> block = b"ok\\nDevice has entered the All Paths Down state\\nfine\\n  Duplex: Half\\n"
@@ -74,13 +75,13 @@ class LineFilter:
         if self._patterns:
             self._set.Compile()
         self._combined: dict[frozenset[int], re2._Regexp] = {}
-        self._hs = _hyperscan_database(list(unique)) if self._patterns else None
-        self._scratch = None
 
-    @property
-    def engine(self) -> str:
-        """ "hyperscan" or "re2": what ``lines`` runs on."""
-        return "hyperscan" if self._hs is not None else "re2"
+    def present(self, block: bytes) -> frozenset[int]:
+        """Which patterns occur somewhere in ``block`` (RE2 releases the GIL here, so the
+        scan runs this for the next block on another core while it reads this one)."""
+        if not self._patterns:
+            return frozenset()
+        return frozenset(self._set.Match(block) or ())
 
     def owners(self, line: bytes) -> int:
         """The readers (the ``owners`` flags given for the patterns, or-ed) with a pattern
@@ -90,18 +91,12 @@ class LineFilter:
             flags |= self._owners[i]
         return flags
 
-    def lines(self, block: bytes) -> Iterator[tuple[int, int]]:
+    def lines(self, block: bytes, ids: frozenset[int] | None = None) -> Iterator[tuple[int, int]]:
         """The (start, end) byte offsets, end excluded, of each line of ``block`` in which
-        some pattern may match, in order."""
-        if not self._patterns:
+        some pattern matches, in order; ``ids``: ``present(block)``, when already known."""
+        ids = self.present(block) if ids is None else ids
+        if not ids:
             return
-        if self._hs is not None:
-            yield from self._hs_lines(block)
-            return
-        found = self._set.Match(block)
-        if not found:
-            return
-        ids = frozenset(found)
         combined = self._combined.get(ids)
         if combined is None:
             if len(self._combined) > 256:
@@ -120,46 +115,6 @@ class LineFilter:
             end = size if end < 0 else end
             yield start, end
             pos = end + 1
-
-    def _hs_lines(self, block: bytes) -> Iterator[tuple[int, int]]:
-        ends: list[int] = []
-        self._hs.scan(block, match_event_handler=_collect, context=ends)
-        if not ends:
-            return
-        ends.sort()
-        line_end = -1
-        for end in ends:
-            at = end - 1  # the last byte of the match
-            if at < line_end:
-                continue  # on the line already given
-            start = block.rfind(b"\n", 0, at) + 1
-            line_end = block.find(b"\n", at)
-            line_end = len(block) if line_end < 0 else line_end
-            yield start, line_end
-
-
-def _collect(_id: int, _start: int, end: int, _flags: int, ends: list[int]) -> None:
-    ends.append(end)
-
-
-def _hyperscan_database(patterns: list[str]):
-    """One Hyperscan block-mode database of ``patterns`` (``^``/``$`` at line breaks, ``.``
-    not across them), or None when Hyperscan is not installed or refuses a pattern."""
-    try:
-        import hyperscan
-    except ImportError:
-        return None
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    try:
-        database.compile(
-            expressions=[p.removeprefix("(?m)").encode() for p in patterns],
-            ids=list(range(len(patterns))),
-            elements=len(patterns),
-            flags=[hyperscan.HS_FLAG_MULTILINE] * len(patterns),
-        )
-    except hyperscan.error:
-        return None
-    return database
 
 
 def read_blocks(stream: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
@@ -279,8 +234,8 @@ def scan_stream(
     line_base = 0  # lines before this block
     offset = 0  # bytes before this block
     explained = 0
-    for data in read_blocks(stream, block):
-        candidates = list(readers.filter.lines(data))
+    for data, ids in _ahead(readers.filter, read_blocks(stream, block)):
+        candidates = list(readers.filter.lines(data, ids))
         explained += len(candidates)
         size, ci, last, number = len(data), 0, 0, line_base
         # Walk the block once, in order, through its candidate lines and sampled lines,
@@ -330,6 +285,20 @@ def scan_stream(
     result.hits = [h for h in hits if h.present or h.symptom not in shown]
     result.samples = sampler.samples()
     return result
+
+
+def _ahead(line_filter: LineFilter, blocks: Iterator[bytes]) -> Iterator[tuple[bytes, frozenset]]:
+    """Each block with the patterns present in it, found one block ahead on a worker
+    thread: the set match of block n+1 runs while block n's lines are read in Python."""
+    with ThreadPoolExecutor(1, thread_name_prefix="sherlog-scan") as pool:
+        pending = None
+        for data in blocks:
+            job = pool.submit(line_filter.present, data)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = (data, job)
+        if pending is not None:
+            yield pending[0], pending[1].result()
 
 
 def _text(raw: bytes) -> str:

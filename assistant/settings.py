@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from assistant.bundles import UploadLimits
 from assistant.errors import ConfigError
 
 __all__ = ["DEFAULT_KB", "HttpAddress", "Settings", "parse_http_url"]
@@ -23,6 +24,9 @@ VARIABLES = {
     "kb_dir": "SHERLOG_KB",
     "max_attachment_bytes": "SHERLOG_MAX_ATTACHMENT_BYTES",
     "chroma_url": "SHERLOG_CHROMA_URL",
+    "max_bundle_members": "SHERLOG_MAX_BUNDLE_MEMBERS",
+    "max_compression_ratio": "SHERLOG_MAX_COMPRESSION_RATIO",
+    "redact_addresses": "SHERLOG_REDACT_ADDRESSES",
 }
 
 
@@ -77,14 +81,30 @@ class Settings(BaseModel):
     ``SHERLOG_HOME/chroma``: needed whenever more than one process reads the index (the
     page and the Slack bot), since processes sharing an embedded Chroma folder see stale
     results. ``sherlog serve`` starts such a server and sets it for what it runs.
+
+    Logs: ``SHERLOG_MAX_ATTACHMENT_BYTES`` (default 200 MiB) caps the uncompressed text
+    read from one upload, all members of a bundle together; ``SHERLOG_MAX_BUNDLE_MEMBERS``
+    (default 10,000) the members of its archives; ``SHERLOG_MAX_COMPRESSION_RATIO``
+    (default 200) how far any compressed layer may expand (a zip bomb is refused).
+    Secrets in log lines are always masked before they are shown or stored;
+    ``SHERLOG_REDACT_ADDRESSES=1`` masks IP and MAC addresses as well.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     home: Path
     kb_dir: Path = DEFAULT_KB
-    max_attachment_bytes: int = 50 * 1024 * 1024
+    max_attachment_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     chroma_url: str | None = None
+    max_bundle_members: int = Field(default=10_000, gt=0)
+    max_compression_ratio: float = Field(default=200.0, gt=1)
+    redact_addresses: bool = False
+
+    @property
+    def upload_limits(self) -> UploadLimits:
+        return UploadLimits(
+            self.max_attachment_bytes, self.max_bundle_members, self.max_compression_ratio
+        )
 
     @field_validator("chroma_url")
     @classmethod
@@ -119,6 +139,9 @@ class Settings(BaseModel):
             values["max_attachment_bytes"] = env["SHERLOG_MAX_ATTACHMENT_BYTES"]
         if env.get("SHERLOG_CHROMA_URL"):
             values["chroma_url"] = env["SHERLOG_CHROMA_URL"]
+        for field_name in ("max_bundle_members", "max_compression_ratio", "redact_addresses"):
+            if env.get(VARIABLES[field_name]):
+                values[field_name] = env[VARIABLES[field_name]]
         overrides = {k: v for k, v in overrides.items() if v is not None}
         values.update(overrides)
         try:

@@ -33,6 +33,7 @@ import yaml
 from assistant.attachments import Attachment
 from assistant.conversation import Conversation
 from assistant.errors import ConversationError, StoreError
+from assistant.redact import redact
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 DB_NAME = "sherlog.db"
+STORED_ATTACHMENT_BYTES = 1 << 20  # kept as text up to this; bigger ones by name only
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000  # how long a writer waits for another process's transaction
 
@@ -90,7 +92,9 @@ class FeedbackKind(Enum):
 
 @dataclass(frozen=True)
 class Message:
-    """One message as the user sent it, with the full text of its attachments."""
+    """One message as the user sent it, with its attachments. The store keeps the text of
+    a plain attachment up to ``STORED_ATTACHMENT_BYTES``, redacted; a bigger one or a
+    bundle is kept by name only (the conversation keeps the lines that were evidence)."""
 
     text: str
     attachments: tuple[Attachment, ...] = ()
@@ -388,15 +392,16 @@ def _feedback_kind(key: str, kind: object) -> FeedbackKind:
 
 def _transcript_to_json(transcript: Sequence[Message]) -> str:
     return json.dumps(
-        [
-            {
-                "text": m.text,
-                "attachments": [{"name": a.name, "text": a.text} for a in m.attachments],
-            }
-            for m in transcript
-        ],
+        [{"text": m.text, "attachments": [_stored(a) for a in m.attachments]} for m in transcript],
         ensure_ascii=False,
     )
+
+
+def _stored(attachment: Attachment) -> dict[str, Any]:
+    text = attachment.text(STORED_ATTACHMENT_BYTES)
+    if text is None:
+        return {"name": attachment.name, "text": None, "bytes": attachment.size}
+    return {"name": attachment.name, "text": redact(text)}
 
 
 def _transcript_from_json(text: str) -> tuple[Message, ...]:
@@ -406,7 +411,12 @@ def _transcript_from_json(text: str) -> tuple[Message, ...]:
     return tuple(
         Message(
             _string(m["text"]),
-            tuple(Attachment(_string(a["name"]), _string(a["text"])) for a in m["attachments"]),
+            tuple(
+                Attachment(_string(a["name"]))
+                if a["text"] is None
+                else Attachment(_string(a["name"]), _string(a["text"]).encode())
+                for a in m["attachments"]
+            ),
         )
         for m in raw
     )
@@ -480,6 +490,12 @@ def export_cases(store: ConversationStore, causes: Collection[str]) -> Export:
         if empty:
             skipped.append(Skipped(key, f"turn {empty[0]} has neither text nor attachments"))
             continue
+        unkept = [a.name for m in messages for a in m.attachments if a.data is None]
+        if unkept:
+            skipped.append(
+                Skipped(key, f"{unkept[0]} was too big to keep or a bundle; it cannot be replayed")
+            )
+            continue
         cases.append(
             {
                 "id": _unique(_case_id(key), taken),
@@ -494,7 +510,9 @@ def export_cases(store: ConversationStore, causes: Collection[str]) -> Export:
 def _case_turn(message: Message) -> dict[str, Any]:
     turn: dict[str, Any] = {"message": message.text}
     if message.attachments:
-        turn["attachments"] = [{"name": a.name, "text": a.text} for a in message.attachments]
+        turn["attachments"] = [
+            {"name": a.name, "text": a.text(STORED_ATTACHMENT_BYTES)} for a in message.attachments
+        ]
     return turn
 
 

@@ -158,7 +158,7 @@ def run_sherlog(
         start = time.perf_counter()
         try:
             for turn in case.turns:
-                attachments = [Attachment(name, text) for name, text in turn.attachments]
+                attachments = [Attachment(name, text.encode()) for name, text in turn.attachments]
                 answer = sherlog.reply(conversation, turn.message, attachments)
         except SherlogError as err:  # the case is scored as unanswered, and the error shown
             error = str(err)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from assistant.answer import Answer, RankedCause
+from assistant.logread import occurrences, template_lines
 from graph.evidence import Evidence, OriginKind
 
 __all__ = ["render_text"]
@@ -22,9 +23,14 @@ def _evidence_line(item: Evidence) -> str:
     origin = item.origin
     if origin.kind is OriginKind.LOG:
         where = f"{origin.source}:{origin.line}"
-        times = f" (x{origin.count})" if origin.count > 1 else ""
+        times = f" ({occurrences(origin)})" if origin.count > 1 else ""
         ruled_out = "" if item.present else f"rules out {item.symptom}: "
         return f"{where}{times}: {ruled_out}{_clip(origin.text, 160)}"
+    if origin.kind is OriginKind.TEMPLATE:
+        return (
+            f'{origin.source}: ~{origin.count:,} unexplained lines like "{_clip(origin.text, 120)}"'
+            f' resemble "{origin.matched}" (similarity {origin.similarity:.2f})'
+        )
     if origin.kind is OriginKind.MESSAGE:
         verb = "you said" if item.present else "you ruled out"
         return (
@@ -106,4 +112,9 @@ def render_text(answer: Answer) -> str:
                 f"(similarity {hit.score:.2f})"
             )
     lines.extend(f"Note: {n}" for n in answer.notes)
+    for report in answer.logs:
+        lines.extend(f"Log: {n}" for n in report.notes())
+        if report.templates:
+            lines.append(f"Most frequent lines no KB pattern explains, in {report.name}:")
+            lines.extend(f"  - {_clip(t, 200)}" for t in template_lines(report))
     return "\n".join(lines)

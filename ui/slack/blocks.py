@@ -26,6 +26,7 @@ from typing import Any
 
 from assistant.answer import Answer, Citation, RankedCause
 from assistant.conversation import Reply
+from assistant.logread import occurrences, template_lines
 from assistant.store import FeedbackKind
 from graph.evidence import Evidence, OriginKind
 from kb.index import PassageHit
@@ -300,7 +301,7 @@ def _evidence(item: Evidence) -> str:
     """One line of evidence in mrkdwn: where it came from and what it is."""
     origin = item.origin
     if origin.kind is OriginKind.LOG:
-        times = f" ×{origin.count}" if origin.count > 1 else ""
+        times = f" ×{_text(occurrences(origin), LINE_CHARS)}" if origin.count > 1 else ""
         where = f"{origin.source}:{origin.line}" if origin.line is not None else origin.source
         ruled_out = "" if item.present else f"rules out {_text(item.symptom, NAME_CHARS)}: "
         line, matched = _log_line(origin.text, origin.span)
@@ -312,6 +313,11 @@ def _evidence(item: Evidence) -> str:
         return (
             f"{verb} “{_text(origin.text, LINE_CHARS)}” ≈ "
             f"“{_text(origin.matched, LINE_CHARS)}”{similarity}"
+        )
+    if origin.kind is OriginKind.TEMPLATE:
+        return (
+            f"{_code(origin.source, NAME_CHARS)} ≈{origin.count:,} unexplained lines like "
+            f"{_code(origin.text)} resemble “{_text(origin.matched, LINE_CHARS)}” (weak)"
         )
     if origin.matched:
         answered = "yes" if item.present else "no"
@@ -454,6 +460,12 @@ def answer_blocks(answer: Answer, *, turn: int, public_url: str | None = None) -
     tail: list[dict[str, Any]] = []
     if answer.notes:
         tail.append(_context([f"Note: {_text(n, LINE_CHARS)}" for n in answer.notes]))
+    for report in answer.logs:
+        read = [_text(n, LINE_CHARS) for n in report.notes()[:8]]
+        frequent = [_code(t) for t in template_lines(report)]
+        if frequent:
+            read.append("Most frequent lines no KB pattern explains: " + " · ".join(frequent))
+        tail.append(_context(read[:10]))
     question = answer.next_question
     if question is not None:
         tail.append(_section(f"*Next question:* {_text(question.text, LINE_CHARS)}"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
+from assistant.logread import occurrences
 from graph.evidence import Evidence, OriginKind
 from kb.index import PassageHit
 
@@ -82,7 +83,7 @@ def evidence_html(item: Evidence) -> str:
     """
     origin = item.origin
     if origin.kind is OriginKind.LOG:
-        times = f" ×{origin.count}" if origin.count > 1 else ""
+        times = f" ×{occurrences(origin)}" if origin.count > 1 else ""
         where = html.escape(f"{origin.source}:{origin.line}{times}")
         line = origin.text
         span = origin.span
@@ -102,6 +103,13 @@ def evidence_html(item: Evidence) -> str:
         return (
             f"{verb} “{html.escape(clip(origin.text, 160))}” ≈ "
             f"“{html.escape(origin.matched)}”{similarity}"
+        )
+    if origin.kind is OriginKind.TEMPLATE:
+        return (
+            f"<code>{html.escape(origin.source)}</code> ≈{origin.count:,} unexplained lines "
+            f'like <span class="sherlog-log">{html.escape(clip(origin.text, 160))}</span> '
+            f"resemble “{html.escape(origin.matched)}” "
+            f"(similarity {origin.similarity or 0:.2f}, weak evidence)"
         )
     answered = "yes" if item.present else "no"
     return (

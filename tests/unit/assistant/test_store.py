@@ -25,7 +25,7 @@ from graph import Evidence, OriginKind, Question
 from graph.evidence import Origin
 
 CAUSES = {"pump-bearing", "pump-seal"}
-LOG = Attachment("pump.log", "10:01 PUMP-NOISE level 7\n10:02 PUMP-NOISE level 9\n")
+LOG = Attachment("pump.log", b"10:01 PUMP-NOISE level 7\n10:02 PUMP-NOISE level 9\n")
 
 
 def _conversation(n: int = 3) -> tuple[Conversation, tuple[Message, ...]]:
@@ -131,7 +131,7 @@ class TestConversations:
         assert back.conversation == conversation
         assert back.conversation.pending is None and back.conversation.asked == ["pump-hot"]
         assert back.transcript == transcript
-        assert back.transcript[0].attachments[0].text == LOG.text
+        assert back.transcript[0].attachments[0].text(1 << 20) == LOG.text(1 << 20)
         assert back.updated.endswith("+00:00")
 
     def test_an_unknown_key_loads_as_none(self, store):
@@ -258,7 +258,7 @@ class TestExport:
             "turns": [
                 {
                     "message": "the pump is loud, log attached",
-                    "attachments": [{"name": "pump.log", "text": LOG.text}],
+                    "attachments": [{"name": "pump.log", "text": LOG.text(1 << 20)}],
                 },
                 {"message": "yes, very"},  # cut at the confirmed answer: the third is not here
             ],
@@ -269,7 +269,7 @@ class TestExport:
         (loaded,) = load_cases([out], known_causes=CAUSES)
         assert loaded.id == "feedback-c1" and loaded.expected == "pump-bearing"
         assert [t.message for t in loaded.turns] == ["the pump is loud, log attached", "yes, very"]
-        assert loaded.turns[0].attachments == (("pump.log", LOG.text),)
+        assert loaded.turns[0].attachments == (("pump.log", LOG.text(1 << 20)),)
         assert list(yaml.safe_load(out.read_text(encoding="utf-8"))["cases"][0]) == [
             "id",
             "tags",

@@ -58,10 +58,17 @@ class TestReadUploads:
     def test_text_files_and_pasted_lines_become_attachments(self):
         attachments, errors = read_uploads([Upload("a.log", b"line one\n")], "pasted line", 1000)
         assert errors == []
-        assert [(a.name, a.text) for a in attachments] == [
+        assert [(a.name, a.text(1000)) for a in attachments] == [
             ("a.log", "line one\n"),
             (PASTED_NAME, "pasted line"),
         ]
+
+    def test_a_latin1_upload_is_read_not_refused(self):
+        # bad UTF-8 is read with replacement characters, and the answer reports where
+        attachments, errors = read_uploads(
+            [Upload("latin.log", "café\n".encode("latin-1"))], "", 1000
+        )
+        assert [a.name for a in attachments] == ["latin.log"] and errors == []
 
     @pytest.mark.parametrize(
         ("upload", "said"),
@@ -69,7 +76,6 @@ class TestReadUploads:
             (Upload("core.bin", b"\x00\x01ELF" * 10), "binary"),
             (Upload("big.log", b"x" * 2000), "over the attachment limit"),
             (Upload("empty.log", b"  \n"), "empty"),
-            (Upload("latin.log", "café\n".encode("latin-1")), "not UTF-8"),
         ],
     )
     def test_a_bad_upload_is_refused_by_name(self, upload, said):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from assistant.answer import Answer, RankedCause
 from assistant.errors import SherlogError
+from assistant.logread import template_lines
 from assistant.store import FeedbackKind
 from ui.render_text import FIXES_FOR_CONFIDENCE
 from ui.web.render import article_link, clip, evidence_html, passage_item
@@ -110,6 +111,12 @@ def show_answer(answer: Answer, latest: bool, turn: int) -> None:
         diagnosis_card(rank, d, latest, turn)
     for note in answer.notes:
         st.caption(note)
+    for report in answer.logs:
+        with st.expander(f"Logs read: {report.name}", expanded=False):
+            st.text("\n".join(report.notes()))
+            if report.templates:
+                st.markdown("**Most frequent lines no KB pattern explains:**")
+                st.text("\n".join(template_lines(report)))
     question = answer.next_question
     if question is not None:
         if latest:
