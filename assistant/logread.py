@@ -22,7 +22,7 @@ TOP_TEMPLATES = 5
 MIN_TEMPLATE_SHARE = 0.01  # a template under 1 % of the unexplained lines is not shown
 # Drain3 costs tens of microseconds a line, more on varied free text: an upload's sampled
 # lines (every member's together) are thinned to at most twice this before mining.
-MAX_MINED = 2500
+MAX_MINED = 1000
 MAX_CLUSTERS = 300
 
 

@@ -248,9 +248,10 @@ class PatternTally:
     """Every line of one source that shows each symptom, aggregated as it is read: the
     first and last line, their timestamps, how many, and where (up to MAX_LINES_KEPT)."""
 
-    def __init__(self, patterns: PatternSet, source: str):
+    def __init__(self, patterns: PatternSet, source: str, keep_spans: bool = True):
         self._patterns = patterns
         self._source = source
+        self._keep_spans = keep_spans  # every line's span: for a message's pasted lines
         self._first: dict[str, tuple[int, str]] = {}
         self._last: dict[str, tuple[int, str]] = {}
         self._counts: dict[str, int] = {}
@@ -262,7 +263,7 @@ class PatternTally:
             self._first.setdefault(symptom, (number, line))
             self._last[symptom] = (number, line)
             kept = self._where.setdefault(symptom, [])
-            if len(kept) < MAX_LINES_KEPT:
+            if self._keep_spans and len(kept) < MAX_LINES_KEPT:
                 start, end = self._patterns.span(symptom, line) or (0, len(line))
                 kept.append((number, start, end))
 

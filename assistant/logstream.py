@@ -16,8 +16,9 @@ sampled line carries the number of unexplained lines it stands for.
 from __future__ import annotations
 
 import codecs
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -37,6 +38,7 @@ __all__ = ["BLOCK", "LineFilter", "SourceScan", "read_blocks", "scan_stream"]
 BLOCK = 4 << 20
 PATTERNS, DISTINCT, SEQUENCES = 1, 2, 4  # the readers a filter pattern belongs to
 MAX_LINE_BYTES = 64 << 10
+LOOKAHEAD = 2  # blocks being searched ahead of the one being read, on as many threads
 SAMPLE_LINES = 2500  # unexplained lines kept for template mining: between this and twice it
 
 _OPTIONS = re2.Options()
@@ -200,7 +202,7 @@ class _Sampler:
 
     def __init__(self, size_hint: int | None = None) -> None:
         # Knowing the size, the sample starts with the stride it will end near.
-        self.stride = max(1, (size_hint or 0) // (2 * SAMPLE_LINES * 100))
+        self.stride = max(1, (size_hint or 0) // (2 * SAMPLE_LINES))
         self.next = 0  # the source offset to sample at next
         self.kept: list[tuple[int, str, int]] = []  # (line number, text, length)
 
@@ -227,15 +229,14 @@ def scan_stream(
     """One pass over a log: every reader's hits, located and counted, and a sample of the
     lines none of them explains. ``size_hint``: the stream's size when known."""
     result = SourceScan(name)
-    tally = PatternTally(readers.patterns, name)
+    tally = PatternTally(readers.patterns, name, keep_spans=False)
     distinct = readers.distinct.scanner(every=bool(readers.vendors))
     sequences = readers.sequences.scanner()
     sampler = _Sampler(size_hint)
     line_base = 0  # lines before this block
     offset = 0  # bytes before this block
     explained = 0
-    for data, ids in _ahead(readers.filter, read_blocks(stream, block)):
-        candidates = list(readers.filter.lines(data, ids))
+    for data, candidates in _ahead(readers.filter, read_blocks(stream, block)):
         explained += len(candidates)
         size, ci, last, number = len(data), 0, 0, line_base
         # Walk the block once, in order, through its candidate lines and sampled lines,
@@ -270,9 +271,10 @@ def scan_stream(
             text = _text(data[sample : min(end, sample + 4 * MAX_LINE_CHARS)])
             sampler.keep(number + 1, text, end - sample + 1)
             sampler.next = max(sampler.next + sampler.stride, offset + end + 1)
-        lines_in_block = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        # the rest of the block's line breaks: every line ends with one but maybe the last
+        number += data.count(b"\n", last)
         _check_utf8(data, result, line_base)
-        line_base += lines_in_block
+        line_base = number + (0 if data.endswith(b"\n") else 1)
         offset += size
     result.lines, result.bytes = line_base, offset
     result.unexplained = line_base - explained
@@ -287,18 +289,26 @@ def scan_stream(
     return result
 
 
-def _ahead(line_filter: LineFilter, blocks: Iterator[bytes]) -> Iterator[tuple[bytes, frozenset]]:
-    """Each block with the patterns present in it, found one block ahead on a worker
-    thread: the set match of block n+1 runs while block n's lines are read in Python."""
-    with ThreadPoolExecutor(1, thread_name_prefix="sherlog-scan") as pool:
-        pending = None
+def _ahead(
+    line_filter: LineFilter, blocks: Iterator[bytes]
+) -> Iterator[tuple[bytes, list[tuple[int, int]]]]:
+    """Each block with its candidate lines, found ``LOOKAHEAD`` blocks ahead on worker
+    threads: RE2 releases the GIL while it scans, so the set match and line search of the
+    next blocks run on the other core while this one's lines are read in Python."""
+    with ThreadPoolExecutor(LOOKAHEAD, thread_name_prefix="sherlog-scan") as pool:
+        pending: deque[tuple[bytes, Future]] = deque()
         for data in blocks:
-            job = pool.submit(line_filter.present, data)
-            if pending is not None:
-                yield pending[0], pending[1].result()
-            pending = (data, job)
-        if pending is not None:
-            yield pending[0], pending[1].result()
+            pending.append((data, pool.submit(_candidates, line_filter, data)))
+            if len(pending) > LOOKAHEAD:
+                done, job = pending.popleft()
+                yield done, job.result()
+        while pending:
+            done, job = pending.popleft()
+            yield done, job.result()
+
+
+def _candidates(line_filter: LineFilter, data: bytes) -> list[tuple[int, int]]:
+    return list(line_filter.lines(data))
 
 
 def _text(raw: bytes) -> str:
@@ -311,6 +321,8 @@ def _text(raw: bytes) -> str:
 
 def _check_utf8(data: bytes, result: SourceScan, line_base: int) -> None:
     """Count the bytes of ``data`` that are not UTF-8, and note the first bad line."""
+    if data.isascii():
+        return
     try:
         data.decode("utf-8")
         return

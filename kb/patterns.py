@@ -85,6 +85,9 @@ class PatternSet:
         self._empty = not self._entries
         if not self._empty:
             self._set.Compile()
+        self._by_key: dict[str, list[re2._Regexp]] = {}
+        for entry, compiled in zip(self._entries, self._single, strict=True):
+            self._by_key.setdefault(entry.key, []).append(compiled)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -103,11 +106,10 @@ class PatternSet:
 
     def span(self, key: str, line: str) -> tuple[int, int] | None:
         """Return the span of the first of ``key``'s patterns that matches ``line``."""
-        for entry, compiled in zip(self._entries, self._single, strict=True):
-            if entry.key == key:
-                found = compiled.search(line)
-                if found:
-                    return found.span()
+        for compiled in self._by_key.get(key, ()):
+            found = compiled.search(line)
+            if found:
+                return found.span()
         return None
 
 
