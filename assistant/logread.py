@@ -126,20 +126,21 @@ def read_upload(
 
 
 def occurrences(origin: Origin) -> str:
-    """How often and when a log symptom showed, for display: "" for a single line.
+    """When and where a repeated log symptom showed, for display after its count: "" for
+    a single line or when nothing more is known.
 
     >>> from graph.evidence import Origin, OriginKind
     >>> occurrences(Origin(OriginKind.LOG, "vmkernel.log", "x", line=12, count=412,
     ...     last_line=9120, first_time="2026-12-06T07:12:03.1Z", last_time="2026-12-06T07:22:41Z"))
-    '412 times between 07:12:03 and 07:22:41 (2026-12-06), lines 12–9120'
+    'between 07:12:03 and 07:22:41 (2026-12-06), lines 12–9120'
     >>> occurrences(Origin(OriginKind.LOG, "syslog", "x", line=3, count=2, last_line=8))
-    '2 times, lines 3–8'
+    'lines 3–8'
     """
     if origin.count <= 1:
         return ""
     when = span_text(origin.first_time, origin.last_time)
-    lines = f", lines {origin.line}–{origin.last_line}" if origin.last_line else ""
-    return f"{origin.count:,} times{' ' + when if when else ''}{lines}"
+    lines = f"lines {origin.line}–{origin.last_line}" if origin.last_line else ""
+    return ", ".join(part for part in (when, lines) if part)
 
 
 def template_lines(report: LogReport) -> list[str]:

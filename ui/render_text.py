@@ -23,7 +23,8 @@ def _evidence_line(item: Evidence) -> str:
     origin = item.origin
     if origin.kind is OriginKind.LOG:
         where = f"{origin.source}:{origin.line}"
-        times = f" ({occurrences(origin)})" if origin.count > 1 else ""
+        detail = occurrences(origin)
+        times = f" (x{origin.count}{', ' + detail if detail else ''})" if origin.count > 1 else ""
         ruled_out = "" if item.present else f"rules out {item.symptom}: "
         return f"{where}{times}: {ruled_out}{_clip(origin.text, 160)}"
     if origin.kind is OriginKind.TEMPLATE:

@@ -111,12 +111,55 @@ def test_log_attachment_is_matched_with_file_and_line(sherlog):
                 "{5B0E93C4-71A2-4D0F-9C3B-8E1F27A46D59}-v88213",
             ]
             * 3
-        ),
+        ).encode(),
     )
     answer = sherlog.ask("replication server is slow", [log])
     logged = [e for e in answer.evidence if e.origin.source == "dfsr-debug.log"]
     assert logged and logged[0].origin.line == 2 and logged[0].origin.count == 3
+    assert logged[0].origin.last_line == 6
     assert top_cause(answer) == "dfsr-staging-gvsn-loop"
+    (report,) = answer.logs
+    assert report.notes()[0] == "dfsr-debug.log: read 1 log, 6 lines (500 bytes)."
+
+
+def test_a_support_bundle_and_a_long_pasted_log_are_read_as_logs(sherlog):
+    import gzip
+    import io
+    import tarfile
+
+    from assistant.attachments import attachment_from_bytes
+
+    apd = (
+        "2026-12-06T07:{m:02d}:03.000Z cpu2:2097601)WARNING: NMP: nmp_DeviceStartLoop: "
+        'NMP Device "naa.600140" has entered the All Paths Down state.'
+    )
+    noise = "2026-12-06T07:11:{s:02d}.100Z cpu1:2097152)NetPort: 1932: enabled port 0x{s:04x}"
+    log = "\n".join(
+        [*(noise.format(s=i % 60) for i in range(200)), *(apd.format(m=12 + i) for i in range(5))]
+    )
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as tar:
+        for name, data in [
+            ("esx-01/var/run/log/vmkernel.0.gz", gzip.compress(log.encode())),
+            ("esx-01/var/core/vmkernel-zdump.1", b"\x00\x01" * 100),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    bundle = attachment_from_bytes("vm-support.tgz", out.getvalue(), 1 << 20)
+    answer = sherlog.ask("VMs on one datastore hung", [bundle])
+    (apd_seen,) = [e for e in answer.evidence if e.symptom == "esxi-apd-logged"]
+    assert apd_seen.origin.source == "vm-support.tgz:esx-01/var/run/log/vmkernel.0"
+    assert (apd_seen.origin.count, apd_seen.origin.line) == (5, 201)
+    (report,) = answer.logs
+    assert report.skipped[0].reason == "binary, not a text log"
+    assert "NetPort" in report.templates[0].text and report.templates[0].estimate == 200
+    # the same log pasted into a message past the message limit is read as a log
+    pasted = "VMs on one datastore hung, vmkernel says:\n" + log * 20
+    answer = sherlog.ask(pasted)
+    assert any(
+        e.origin.source == "pasted log" for e in answer.evidence if e.symptom == "esxi-apd-logged"
+    )
 
 
 def test_ask_json_output_parses_and_citations_resolve(sherlog, real_home):

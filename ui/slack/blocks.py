@@ -301,7 +301,10 @@ def _evidence(item: Evidence) -> str:
     """One line of evidence in mrkdwn: where it came from and what it is."""
     origin = item.origin
     if origin.kind is OriginKind.LOG:
-        times = f" ×{_text(occurrences(origin), LINE_CHARS)}" if origin.count > 1 else ""
+        detail = _text(occurrences(origin), LINE_CHARS)
+        times = (
+            f" ×{origin.count}{' (' + detail + ')' if detail else ''}" if origin.count > 1 else ""
+        )
         where = f"{origin.source}:{origin.line}" if origin.line is not None else origin.source
         ruled_out = "" if item.present else f"rules out {_text(item.symptom, NAME_CHARS)}: "
         line, matched = _log_line(origin.text, origin.span)

@@ -83,7 +83,10 @@ def evidence_html(item: Evidence) -> str:
     """
     origin = item.origin
     if origin.kind is OriginKind.LOG:
-        times = f" ×{occurrences(origin)}" if origin.count > 1 else ""
+        detail = occurrences(origin)
+        times = (
+            f" ×{origin.count}{' (' + detail + ')' if detail else ''}" if origin.count > 1 else ""
+        )
         where = html.escape(f"{origin.source}:{origin.line}{times}")
         line = origin.text
         span = origin.span

@@ -171,7 +171,7 @@ class TestOnePassScan:
         )
         (evidence,) = [e for e in hits_to_evidence([apd])]
         assert occurrences(evidence.origin) == (
-            "6 times between 07:12:03 and 07:17:03 (2026-12-06), lines 6–41"
+            "between 07:12:03 and 07:17:03 (2026-12-06), lines 6–41"
         )
 
     @pytest.mark.parametrize("block", [64, 1000, 4 << 20])

@@ -56,9 +56,10 @@ class TestAskBadInput:
 
     def test_non_utf8_log(self, tmp_path):
         (tmp_path / "win.log").write_bytes(b"ok\nErreur r\xe9seau\n")
+        # read with U+FFFD for the bad byte, and the answer says where it was
         result = run("ask", "why?", "--log", str(tmp_path / "win.log"))
-        assert result.exit_code == 2
-        assert "win.log:2: not UTF-8 text" in result.output
+        assert result.exit_code == 0, result.output
+        assert "win.log: 1 place was not UTF-8 (first on line 2); read as \ufffd." in result.output
 
     def test_malformed_kb_is_refused_and_index_kept(self, tmp_path, kb_dir, sherlog_home):
         write_article(kb_dir, "broken", "---\nid: broken\ntitle: x\nsources: [s]\nbogus: 1\n---\n")

@@ -148,7 +148,9 @@ round_ = st.session_state.attach_round
 with st.sidebar:
     st.markdown("**Attach logs** to the next message")
     files = st.file_uploader(
-        "Log files (.log, .txt, or none)", accept_multiple_files=True, key=f"files-{round_}"
+        "Logs or bundles (.log, .txt, .gz, .tgz, .zip)",
+        accept_multiple_files=True,
+        key=f"files-{round_}",
     )
     pasted = st.text_area("Or paste log lines", key=f"pasted-{round_}", height=150)
     logs_only = st.button("Send the logs without a message", key=f"logs-only-{round_}")
