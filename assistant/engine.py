@@ -47,7 +47,11 @@ MIN_REST_WORDS = 3  # "no, it works" is an answer; "no, but the datastore is ful
 # words typed by the user (the template is a guess at the shape of many lines, and its
 # words were never meant as a report), and only from a close resemblance.
 TEMPLATE_WEIGHT = 0.5
-TEMPLATE_MIN_SIMILARITY = 0.6
+TEMPLATE_MIN_SIMILARITY = 0.65
+# Only a recurring shape is a signal: a template of a line or two of a pasted snippet is
+# just that snippet's words (an openssl "verify error ... certificate" line is no report
+# of an expired one), which the patterns and the message already read.
+TEMPLATE_MIN_LINES = 10
 # "no ORA-00257 in the alert log": a message the user says is not there. As sure as what
 # the user says, not as a log line.
 DENIED_MENTION_STRENGTH = 0.8
@@ -168,11 +172,12 @@ class Sherlog:
 
     def _template_evidence(self, reports: Sequence[LogReport], logged: set[str]) -> list[Evidence]:
         """Weak evidence from the most frequent unexplained templates of the logs: a
-        template whose words resemble a symptom's phrasing (similarity at least
-        ``TEMPLATE_MIN_SIMILARITY``) speaks for it at ``TEMPLATE_WEIGHT`` of what the
-        same words typed by the user would. Symptoms the logs' patterns already showed,
-        and resemblances to denials, are left out."""
-        templates = [t for r in reports for t in r.templates]
+        template standing for ``TEMPLATE_MIN_LINES`` lines or more whose words resemble a
+        symptom's phrasing (similarity at least ``TEMPLATE_MIN_SIMILARITY``) speaks for
+        it at ``TEMPLATE_WEIGHT`` of what the same words typed by the user would.
+        Symptoms the logs' patterns already showed, and resemblances to denials, are left
+        out."""
+        templates = [t for r in reports for t in r.templates if t.estimate >= TEMPLATE_MIN_LINES]
         words = [template_text_for_matching(t) for t in templates]
         out: dict[str, Evidence] = {}
         for template, text in zip(templates, words, strict=True):

@@ -34,10 +34,12 @@ What is found:
 * with ``addresses=True``: MAC (``[mac]``), IPv6 and IPv4 (``[ip]``) addresses.
 
 Masking is idempotent (``redact(redact(x)) == redact(x)``) and keeps every line, so line
-numbers stay right. Regexes are compiled once, at import; each runs only on the lines that
-hold one of its hint words, and secret names are checked on the keys one cheap pattern
-finds: 5,000 lines take some 20 ms, or a quarter second when every line holds a key=value
-to check (addresses add some 0.15 s).
+numbers stay right. Regexes are compiled once, at import; each line rule runs only on the
+lines that hold one of its hint words, and secret names are checked in Python on the keys
+one cheap pattern finds. 5,000 log lines take some 30 ms when few mention a secret, about
+half a second when every one is a JSON record holding two; addresses add some 0.2 s. No
+pattern backtracks without bound: a hostile line (100 KB of repeated keys, quotes, tags or
+colons) takes well under a second.
 """
 
 from __future__ import annotations
@@ -54,10 +56,16 @@ MASK = "[redacted]"
 IP_MASK = "[ip]"
 MAC_MASK = "[mac]"
 
+MAX_LINE_PASSES = 5  # two in practice: one masks, the next finds nothing more
 MAX_BLOCK_LINES = 300  # a 16384-bit RSA key is ~200 base64 lines: an END further off is not its
 _NOT_SECRETS = frozenset({"null", "none", "nil", "undefined", "true", "false", "yes", "no", "-"})
 _MASKED = r"\[(?:redacted|ip|mac)\]"  # what this module writes: never masked again
 _MASKED_RE = re.compile(_MASKED)
+# Right after a mask stands what was glued to the masked text: no key, token or address
+# starts there (else a second pass would find one the first did not).
+_NOT_AFTER_MASK = r"(?<!\[redacted\])(?<!\[ip\])(?<!\[mac\])"
+_NOT_AFTER_MASK_COLON = r"(?<!\[redacted\]:)(?<!\[ip\]:)(?<!\[mac\]:)"
+_NOT_BEFORE_MASK = r"(?![:.-]?" + _MASKED + ")"  # and no address ends right before one
 
 _Replacement = str | Callable[[re.Match[str]], str]
 
@@ -119,7 +127,7 @@ _PARTS = {
     "{MASKED}": _MASKED,
     "{Q}": r"""\\?["']""",  # a quote, maybe escaped
     # Where a key starts: not inside a word, or right after a JSON-escaped \n, \r or \t.
-    "{START}": r"(?:(?<![\w.\\-])|(?<=\\[nrt]))",
+    "{START}": r"(?:(?<![\w.\\-])" + _NOT_AFTER_MASK + r"|(?<=\\[nrt]))",
 }
 
 
@@ -131,22 +139,31 @@ def _compile(pattern: str, flags: int = re.VERBOSE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
+# The scheme stays when it is a known one; anything else after the colon is masked whole.
+_AUTH_SCHEMES = frozenset(
+    {"apikey", "aws4-hmac-sha256", "basic", "bearer", "bot", "digest", "jwt", "kerberos"}
+    | {"key", "negotiate", "ntlm", "oauth", "sharedkey", "ssws", "token"}
+)
 _AUTHORIZATION = _compile(
     r"""{START}(?:proxy-)?authorization{Q}?[ \t]*[:=][ \t]*{Q}?
-    (?:[A-Za-z][\w.-]*[ \t]+(?=[^\s"'\\]))?   # the scheme stays: Bearer, Basic, Negotiate
-    (?P<value>[^\s"'\\](?:[^\r\n"'\\]*[^\s"'\\])?)""",
+    (?:(?:{SCHEMES})[ \t]+(?=[^\s"'\\]))?
+    (?P<value>[^\s"'\\](?:[^\r\n"'\\]*[^\s"'\\])?)""".replace(
+        "{SCHEMES}", "|".join(sorted(_AUTH_SCHEMES))
+    ),
     re.VERBOSE | re.IGNORECASE,
 )
-_AUTH_SCHEMES = frozenset({"basic", "bearer", "digest", "negotiate", "ntlm", "token"})
+# A Cookie header's value holds every cookie; a Set-Cookie header's, one cookie (its Path,
+# Expires, ... attributes stay).
 _COOKIE = _compile(
-    r"""{START}(?P<name>set-cookie|cookie){Q}?[ \t]*:[ \t]*{Q}?(?P<value>[^\r\n"'\\]+)""",
+    r"""{START}(?:cookie{Q}?[ \t]*:[ \t]*{Q}?(?P<value>[^\r\n"'\\]+)
+    | set-cookie{Q}?[ \t]*:[ \t]*{Q}?(?P<one>[^\s;"'\\]+))""",
     re.VERBOSE | re.IGNORECASE,
 )
 _COOKIE_PAIR = re.compile(r"(?P<name>[^=;,\s]+)=(?P<value>[^;\s]+)")
 # `Password=my pass;` (SQL Server, .NET) and `PWD={a;b};` (ODBC): the value runs to the `;`.
 _CONNECTION_STRING = _compile(
     r"""{START}(?:password|pwd)[ \t]*=[ \t]*
-    (?P<value>\{[^}\r\n]*\}|[^\s;="'{][^;=\r\n"']*?)(?=[ \t]*;)""",
+    (?P<value>\{[^}\r\n]*\}|[^\s;="'{][^;=\r\n"']*?)(?=;)""",
     re.VERBOSE | re.IGNORECASE,
 )
 # MySQL `IDENTIFIED [WITH plugin] BY|AS '...'`, PostgreSQL `[ENCRYPTED] PASSWORD '...'`.
@@ -160,17 +177,21 @@ _SQL = _compile(
 # The key patterns find any key; whether it names a secret is checked in Python.
 _XML_ELEMENT = _compile(
     r"""<(?P<tag>(?:[\w.-]+:)?{KEY})(?:[ \t][^<>\r\n]*)?>
-    (?P<value><!\[CDATA\[.*?\]\]>|[^<\r\n]+)</(?P=tag)[ \t]*>"""
+    (?P<value><!\[CDATA\[.{0,1024}?\]\]>|[^<\r\n]+)</(?P=tag)[ \t]*>"""
 )
 # In one pass: `key=value`, `"key": value` (JSON, Python), `key: value` (YAML, headers),
 # `"key" => value` (Ruby), `[key] => value` (PHP) and `--key value` (a command line).
+# A match ends at the separator: the value is read only after a secret's name, so any
+# other key leaves its value to be searched in turn (`next=https://h/cb?token=x`).
 _KEY_VALUE = _compile(
     r"""{START}(?:(?P<flag>--?)|(?P<open>{Q}|\[))?{KEY}(?P<close>{Q}|\])?
-    (?P<sep>(?(flag)[ \t]+(?!-)|[ \t]*(?:=>?|:)[ \t]*)){VALUE}"""
+    (?P<sep>(?(flag)[ \t]+(?!-)|[ \t]*(?:=>?|:)[ \t]*))"""
 )
+_VALUE = _compile("{VALUE}")
 # After a bare `key: value`, a plain word (not itself a key) means prose: "passwd:
-# Authentication token manipulation error", "passwd: password updated successfully".
-_PROSE = re.compile(r"[ \t]+[A-Za-z][\w'-]*+(?![ \t]*[:=])")
+# Authentication token manipulation error", "passwd: password updated successfully". So
+# does a mask, whatever follows it, so that a second pass decides as the first did.
+_PROSE = re.compile(r"[ \t]+(?:" + _MASKED + r"|[A-Za-z][\w'-]*+(?![ \t]*[:=]))")
 # `<add key="DbPassword" value="x"/>`, `{"name": "DB_PASSWORD", "value": "x"}`, and a
 # Kubernetes env list: `- name: DB_PASSWORD` with `value: x` on the next line.
 _NAME_VALUE = _compile(
@@ -179,11 +200,12 @@ _NAME_VALUE = _compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _URL_CREDENTIALS = re.compile(
-    r"""\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@"'<>]*:(?P<value>[^\s/?#"'<>]+)(?=@)"""
+    r"""(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://"""  # the scheme
+    r"""[^\s:/?#@"'<>]*:(?P<value>[^\s/?#"'<>]+)(?=@)"""  # user:password@
 )
 
 # Tokens known by their shape, each with its hints; the `keep` group (a prefix) stays.
-_TOKEN_START = r"(?:(?<![\w\\-])|(?<=\\[nrt]))"
+_TOKEN_START = r"(?:(?<![\w\\-])" + _NOT_AFTER_MASK + r"|(?<=\\[nrt]))"
 _SHAPES = tuple(
     (re.compile(pattern.replace("{START}", _TOKEN_START)), hints)
     for pattern, hints in (
@@ -193,26 +215,31 @@ _SHAPES = tuple(
         (r"{START}(?P<keep>glpat-)[\w-]{20,}", ("glpat-",)),  # GitLab
         (r"{START}(?P<keep>AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])", ("akia", "asia")),  # AWS
         (r"{START}(?P<keep>AIza)[\w-]{35}(?![\w-])", ("aiza",)),  # Google API key
-        (r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/)[\w/-]+", ("hooks.",)),
+        (r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/)[\w/-]+", ("hooks.slack",)),
         (r"{START}(?P<keep>)eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*", ("eyj",)),  # JWT
     )
 )
 
 # Addresses.
 _HEX = "[0-9A-Fa-f]"
+# 00:50:56:9a:12:34 (also 0:50:56:... as arpwatch prints it), 00-50-56-9A-12-34, 0050.569a.1234
 _MAC = re.compile(
-    rf"(?<!\w)(?<!{_HEX}:)(?:{_HEX}{{1,2}}:){{5}}{_HEX}{{1,2}}(?!\w|:{_HEX})"  # 0:50:56:... too
-    rf"|(?<!\w)(?<!{_HEX}-)(?:{_HEX}{{2}}-){{5}}{_HEX}{{2}}(?!\w|-{_HEX})"
-    rf"|(?<![\w.])(?:{_HEX}{{4}}\.){{2}}{_HEX}{{4}}(?!\w|\.{_HEX})"
+    rf"(?<!\w){_NOT_AFTER_MASK}(?:"
+    rf"(?<!{_HEX}:){_NOT_AFTER_MASK_COLON}(?:{_HEX}{{1,2}}:){{5}}{_HEX}{{1,2}}(?!\w|:{_HEX})"
+    rf"|(?<!{_HEX}-)(?:{_HEX}{{2}}-){{5}}{_HEX}{{2}}(?!\w|-{_HEX})"
+    rf"|(?<!\.)(?:{_HEX}{{4}}\.){{2}}{_HEX}{{4}}(?!\w|\.{_HEX})){_NOT_BEFORE_MASK}"
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = re.compile(rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?!\w|\.\d)")  # not 7.0.3, 1.2.3.4.5
+# Four octets, not in a longer dotted run: not 7.0.3, 1.2.3.4.5 or 256.1.1.1.
+_IPV4 = re.compile(
+    rf"(?<![\w.]){_NOT_AFTER_MASK}(?:{_OCTET}\.){{3}}{_OCTET}(?!\w|\.\d){_NOT_BEFORE_MASK}"
+)
 # A run of hex digits and colons, two colons at least, maybe with a dotted IPv4 tail;
 # ipaddress decides, so a time (07:12:03) stays.
 _IPV6_CANDIDATE = re.compile(
-    r"(?<![\w:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)(?=:*[0-9A-Fa-f])"
+    r"(?<![\w:.])" + _NOT_AFTER_MASK + r"(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)(?=:*[0-9A-Fa-f])"
     r"(?:[0-9A-Fa-f:]*:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*[0-9A-Fa-f]|[0-9A-Fa-f:]*::)"
-    r"(?!\w|\.\d|:[\w:])"
+    r"(?!\w|\.\d|:[\w:])" + _NOT_BEFORE_MASK
 )
 
 # Armored keys.
@@ -221,9 +248,9 @@ _ARMOR_BEGIN = re.compile(
 )
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _LONE_BASE64 = re.compile(r"([ \t]*)[A-Za-z0-9+/]{40,}={0,2}([ \t\r]*)")
-_GLUED_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}\Z")
+_GLUED_BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]+={0,2}\Z")
 _ARMOR_HEADER = re.compile(r"(?:Proc-Type|DEK-Info|Comment|Version|Hash):", re.IGNORECASE)
-_LAST_TOKEN = re.compile(r"\S+(?=\s*\Z)")
+_LAST_TOKEN = re.compile(r"(?<!\S)\S+(?=\s*\Z)")
 
 
 # --- Replacements --------------------------------------------------------------------------
@@ -267,61 +294,62 @@ def _value(match: re.Match[str]) -> str:
     return _replace_group(match, "value", _mask_token(match.group("value")))
 
 
-def _names_secret_key(match: re.Match[str]) -> bool:
-    """Does the match's ``key`` name a secret?"""
-    return _names_secret(match.group("key"))
+def _named(match: re.Match[str]) -> str:
+    """The match with its value masked when its ``key`` names a secret."""
+    return _value(match) if _names_secret(match.group("key")) else match.group(0)
 
 
-def _assigns_secret(match: re.Match[str]) -> bool:
-    """Does a _KEY_VALUE match assign a secret? A bare ``key: value`` (no quotes around the
-    key) needs a strong name, a blank after the colon (not ``pam_unix(passwd:chauthtok)``)
-    and no prose after the value (not ``msg="password: changed successfully"``)."""
-    key, sep = match.group("key"), match.group("sep")
-    quoted = match.group("open") and match.group("close")
-    if ":" not in sep or quoted or match.group("flag"):
-        return _names_secret(key)
-    return (
-        sep.endswith((" ", "\t"))
-        and _names_secret(key, strong_only=True)
-        and _PROSE.match(match.string, match.end()) is None
-    )
+def _secret_value(match: re.Match[str]) -> re.Match[str] | None:
+    """The value a _KEY_VALUE match assigns to a secret; None when it assigns none. A bare
+    ``key: value`` (no quotes around the key) needs a strong name, a blank after the colon
+    (not ``pam_unix(passwd:chauthtok)``) and no prose after the value (not
+    ``msg="password: changed successfully"``)."""
+    key = match.group("key")
+    if not _names_secret(key):
+        return None
+    sep = match.group("sep")
+    bare_colon = ":" in sep and not match.group("flag")
+    bare_colon = bare_colon and not (match.group("open") and match.group("close"))
+    if bare_colon and not (sep.endswith((" ", "\t")) and _names_secret(key, strong_only=True)):
+        return None
+    value = _VALUE.match(match.string, match.end())
+    if value is None or (bare_colon and _PROSE.match(match.string, value.end())):
+        return None
+    if key.lower() == "pwd" and value.group().startswith(("/", "~")):
+        return None  # PWD=/home/app: the shell's directory
+    return value
 
 
-def _keyed(assigns: Callable[[re.Match[str]], bool]) -> Callable[[re.Match[str]], str]:
-    """A replacement that masks the value of a match that ``assigns`` a secret, and else
-    looks for secrets inside the value (``url=https://h/?token=x``)."""
-
-    def replace(match: re.Match[str]) -> str:
-        key, value = match.group("key"), match.group("value")
-        if not assigns(match):
-            if _NAME_HINT.search(value) is None:
-                return match.group(0)
-            return _replace_group(match, "value", match.re.sub(replace, value))
-        if key.lower() == "pwd" and value.startswith(("/", "~")):  # the shell's directory
-            return match.group(0)
-        return _value(match)
-
-    return replace
+def _mask_key_values(line: str) -> str:
+    """Mask the values _KEY_VALUE finds assigned to secrets; one pass, skipping each value
+    once masked."""
+    parts, done, position = [], 0, 0
+    while (match := _KEY_VALUE.search(line, position)) is not None:
+        position = match.end()
+        value = _secret_value(match)
+        if value is not None:
+            parts += [line[done : value.start()], _mask_token(value.group())]
+            done = position = value.end()
+    return "".join([*parts, line[done:]]) if parts else line
 
 
 def _authorization(match: re.Match[str]) -> str:
-    """The credentials after an Authorization header's scheme; a scheme alone (the token
-    missing, which is worth seeing) stays."""
-    if match.group("value").lower() in _AUTH_SCHEMES:
+    """The credentials after an Authorization header's scheme, all of them even when a mask
+    is among them; a scheme alone (the token missing, which is worth seeing) stays."""
+    value = match.group("value")
+    if value.lower() in _AUTH_SCHEMES or _MASKED_RE.fullmatch(value):
         return match.group(0)
-    return _value(match)
+    return _replace_group(match, "value", MASK)
 
 
 def _cookie(match: re.Match[str]) -> str:
-    """Every cookie's value in a Cookie header; in Set-Cookie the cookie's, not those of
-    its Path, Expires, ... attributes."""
-    count = 1 if match.group("name").lower() == "set-cookie" else 0
+    """The value of every cookie in a Cookie or Set-Cookie header's value."""
+    group = "value" if match.group("value") is not None else "one"
     value = _COOKIE_PAIR.sub(
         lambda pair: _replace_group(pair, "value", _mask_bare(pair.group("value"))),
-        match.group("value"),
-        count=count,
+        match.group(group),
     )
-    return _replace_group(match, "value", value)
+    return _replace_group(match, group, value)
 
 
 def _shape(match: re.Match[str]) -> str:
@@ -338,23 +366,27 @@ def _ipv6(match: re.Match[str]) -> str:
     return IP_MASK
 
 
-_NAMED = _keyed(_names_secret_key)
+def _substitute(pattern: re.Pattern[str], replacement: _Replacement) -> Callable[[str], str]:
+    """``pattern.sub(replacement, line)`` as a function of the line."""
+    return functools.partial(pattern.sub, replacement)
 
-# Applied in order, to one line at a time, each when the lower-cased line holds a hint.
-_LINE_RULES: tuple[tuple[re.Pattern[str], _Replacement, tuple[str, ...]], ...] = (
-    (_AUTHORIZATION, _authorization, ("authorization",)),
-    (_COOKIE, _cookie, ("cookie",)),
-    (_CONNECTION_STRING, _value, ("password", "pwd")),
-    (_SQL, _value, ("password", "identified")),
-    (_XML_ELEMENT, _NAMED, _NAME_HINTS),
-    (_KEY_VALUE, _keyed(_assigns_secret), _NAME_HINTS),
-    (_URL_CREDENTIALS, _value, ("@",)),
-    *((shape, _shape, hints) for shape, hints in _SHAPES),
+
+# Applied in order, to one line at a time, each when the lower-cased line holds one of its
+# hints (the usual spelling: `Password = a b;` is left to _KEY_VALUE, which masks the `a`).
+_LINE_RULES: tuple[tuple[Callable[[str], str], tuple[str, ...]], ...] = (
+    (_substitute(_AUTHORIZATION, _authorization), ("authorization",)),
+    (_substitute(_COOKIE, _cookie), ("cookie",)),
+    (_substitute(_CONNECTION_STRING, _value), ("password=", "pwd=")),
+    (_substitute(_SQL, _value), ("identified", "password '", 'password "')),
+    (_substitute(_XML_ELEMENT, _named), _NAME_HINTS),
+    (_mask_key_values, _NAME_HINTS),
+    (_substitute(_URL_CREDENTIALS, _value), ("@",)),
+    *((_substitute(shape, _shape), hints) for shape, hints in _SHAPES),
 )
 # Hint -> the indexes of the line rules it calls for.
 _RULES_BY_HINT = {
-    hint: tuple(index for index, rule in enumerate(_LINE_RULES) if hint in rule[2])
-    for hint in sorted({hint for _, _, hints in _LINE_RULES for hint in hints})
+    hint: tuple(index for index, (_, hints) in enumerate(_LINE_RULES) if hint in hints)
+    for hint in sorted({hint for _, hints in _LINE_RULES for hint in hints})
 }
 _ADDRESS_RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
     (_MAC, MAC_MASK),
@@ -366,17 +398,28 @@ _ADDRESS_RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
 # --- Lines ---------------------------------------------------------------------------------
 
 
+def _mask_line_once(line: str) -> str:
+    """One line through the line rules whose hints it holds."""
+    lowered = line.lower()
+    called = {index for hint, rules in _RULES_BY_HINT.items() if hint in lowered for index in rules}
+    for index in sorted(called):
+        line = _LINE_RULES[index][0](line)
+    return line
+
+
 def _mask_line(line: str) -> str:
-    """One line through the line rules whose hints it holds.
+    """One line through the line rules until they change nothing more (a rule may mask what
+    another read as context: ``token: Cookie: a=b``), so a second redact changes nothing.
+    Each pass masks more, and a line without secrets takes one.
 
     >>> _mask_line("login ok for bob"), _mask_line("--db-password s3cr3t --verbose")
     ('login ok for bob', '--db-password [redacted] --verbose')
     """
-    lowered = line.lower()
-    called = {index for hint, rules in _RULES_BY_HINT.items() if hint in lowered for index in rules}
-    for index in sorted(called):
-        pattern, replacement, _ = _LINE_RULES[index]
-        line = pattern.sub(replacement, line)
+    for _ in range(MAX_LINE_PASSES):
+        masked = _mask_line_once(line)
+        if masked == line:
+            break
+        line = masked
     return line
 
 
@@ -387,7 +430,7 @@ def _mask_span(text: str) -> str:
     ('  [redacted]\\r', '  ')
     """
     stripped = text.strip()
-    if not stripped or _MASKED_RE.search(text):
+    if not stripped or _MASKED_RE.fullmatch(stripped):
         return text
     start = text.index(stripped)
     return text[:start] + MASK + text[start + len(stripped) :]
@@ -440,29 +483,52 @@ def _mask_lone_base64(line: str) -> str:
     return match.group(1) + MASK + match.group(2) if match else line
 
 
+def _armor(begin: re.Match[str]) -> tuple[str, bool]:
+    """The END marker that closes a BEGIN line, and whether the block holds a private key."""
+    label = begin.group(1) or begin.group(2)
+    marker = f"-----END {label}-----" if begin.group(1) else f"---- END {label} ----"
+    return marker, "PRIVATE" in label
+
+
+# A block left open at the end of a line: where its body starts, its END marker, whether
+# it is private.
+_OpenBlock = tuple[int, str, bool]
+
+
+def _mask_inline_blocks(line: str, start: int = 0) -> tuple[str, _OpenBlock | None]:
+    """Mask the private key blocks that begin and end on this line (from ``start``), e.g.
+    with JSON-escaped newlines; return it with the block it leaves open, if any."""
+    parts, done, open_block = [], 0, None
+    while (begin := _ARMOR_BEGIN.search(line, start)) is not None:
+        marker, private = _armor(begin)
+        end = line.find(marker, begin.end())
+        if end < 0:
+            open_block = begin.end(), marker, private
+            break
+        if private:
+            parts += [line[done : begin.end()], _mask_span(line[begin.end() : end])]
+            done = end
+        start = end + len(marker)
+    if not parts:
+        return line, open_block
+    masked = "".join([*parts, line[done:]])
+    if open_block is not None:  # shifted by the masks before it
+        open_block = (open_block[0] + len(masked) - len(line), *open_block[1:])
+    return masked, open_block
+
+
 def _mask_blocks(lines: list[str]) -> list[str]:
     """Private key blocks masked body line by body line, lone base64 lines elsewhere;
     certificate and public key blocks stay whole."""
     lines = list(lines)
-    index = 0
+    index, start = 0, 0
     while index < len(lines):
-        line = lines[index]
-        begin = _ARMOR_BEGIN.search(line)
-        if begin is None:
-            lines[index] = _mask_lone_base64(line)
+        line, open_block = _mask_inline_blocks(lines[index], start)
+        lines[index], start = _mask_lone_base64(line), 0
+        if open_block is None:
             index += 1
             continue
-        label = begin.group(1) or begin.group(2)
-        marker = f"-----END {label}-----" if begin.group(1) else f"---- END {label} ----"
-        private = "PRIVATE" in label
-        body_start = begin.end()
-        end_here = line.find(marker, body_start)
-        if end_here >= 0:  # the whole block on one line, e.g. with JSON-escaped newlines
-            if private:
-                body = _mask_span(line[body_start:end_here])
-                lines[index] = line[:body_start] + body + line[end_here:]
-            index += 1
-            continue
+        body_start, marker, private = open_block
         if private:
             lines[index] = line[:body_start] + _mask_span(line[body_start:])
         end = _find_end(lines, index + 1, marker)
@@ -479,7 +545,7 @@ def _mask_blocks(lines: list[str]) -> list[str]:
             closing = lines[end]
             at = closing.find(marker)  # base64 glued to END (a lost line break) goes too
             lines[end] = _GLUED_BASE64.sub(MASK, closing[:at], count=1) + closing[at:]
-        index = end + 1
+        index, start = end, lines[end].find(marker) + len(marker)  # more may follow END
     return lines
 
 
@@ -501,10 +567,9 @@ def redact(text: str, addresses: bool = False) -> str:
     >>> redact("vCenter 7.0.3 build 21477706 at 07:12:03", addresses=True)
     'vCenter 7.0.3 build 21477706 at 07:12:03'
     """
-    lines = [_mask_line(line) for line in _mask_blocks(text.split("\n"))]
-    text = "\n".join(lines)
+    text = "\n".join(_mask_line(line) for line in _mask_blocks(text.split("\n")))
     if "value" in text.lower():  # a name on one line, its value on the next
-        text = _NAME_VALUE.sub(_NAMED, text)
+        text = _NAME_VALUE.sub(_named, text)
     if addresses:
         for pattern, replacement in _ADDRESS_RULES:
             text = pattern.sub(replacement, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -272,6 +273,7 @@ Zm9vYmFy
 
 
 def masked_block(begin: str, end: str, body_lines: int) -> str:
+    """A key block as redact leaves it: its markers, a MASK for every body line."""
     return "\n".join([begin, *[MASK] * body_lines, end])
 
 
@@ -304,7 +306,6 @@ class TestOrdinaryLogWords:
 
     def test_line_without_secrets_comes_back_identical(self):
         line = "2024-06-12 07:12:03.123 INFO [main] c.e.App - GET /api/v1/items 200 12ms"
-        assert redact(line) is not None
         assert redact(line) == line
 
 
@@ -364,6 +365,28 @@ class TestKeys:
         assert redact(line) == (
             r'{"tls_key": "-----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----\n"}'
         )
+
+    def test_certificate_and_key_on_one_json_line(self):
+        line = (
+            r'{"tls.crt": "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n'
+            r'-----END CERTIFICATE-----\n", "tls.key": "-----BEGIN EC PRIVATE KEY-----\n'
+            r'MHcCAQEEIIrYSSNQFaA2Hwf1\n-----END EC PRIVATE KEY-----\n"}'
+        )
+        assert redact(line) == (
+            r'{"tls.crt": "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n'
+            r'-----END CERTIFICATE-----\n", "tls.key": "-----BEGIN EC PRIVATE KEY-----'
+            r'[redacted]-----END EC PRIVATE KEY-----\n"}'
+        )
+
+    def test_key_block_right_after_a_certificate_end(self):
+        body = "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ"
+        text = (
+            f"-----BEGIN CERTIFICATE-----\n{body}\n"
+            f"-----END CERTIFICATE----------BEGIN PRIVATE KEY-----\n{body}\n"
+            "-----END PRIVATE KEY-----"
+        )
+        lines = redact(text).split("\n")
+        assert (lines[1], lines[3]) == (body, MASK)
 
     def test_cut_off_block_masks_its_body_then_stops(self):
         text = (
@@ -440,6 +463,10 @@ class TestAddresses:
         assert redact(line, addresses=True) == expected
         assert redact(line) == line
 
+    def test_a_token_next_to_an_address_is_masked_whole(self):
+        line = "> Authorization: Bearer 0b79bab50daca910b0 (client 10.0.0.5)"
+        assert redact(line, addresses=True) == "> Authorization: Bearer [redacted]"
+
     @pytest.mark.parametrize(
         "line",
         [
@@ -479,6 +506,45 @@ class TestWholeText:
         start = time.perf_counter()
         redact(text, addresses=True)
         assert time.perf_counter() - start < 5  # ~0.3 s here: generous for a loaded CI box
+
+
+class TestHostileInput:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "token_x=" * 20000,  # every key's value holds the next key
+            '"password": "' * 20000,
+            "token: a b " * 20000,
+            "Authorization: " * 20000,
+            "<password><![CDATA[" * 5000,
+            "a." * 50000 + "@",
+            "1:" * 50000,
+            "-----BEGIN PRIVATE KEY-----x-----END PRIVATE KEY-----" * 5000,
+        ],
+    )
+    def test_long_hostile_lines_stay_fast(self, text):
+        start = time.perf_counter()
+        once = redact(text, addresses=True)
+        assert time.perf_counter() - start < 5  # well under a second here
+        assert redact(once, addresses=True) == once
+
+    def test_idempotent_on_fragments_glued_every_which_way(self):
+        fragments = [
+            "password=", "token:", "x", "--pwd", '"key":', "=", ":", r"\n", "a.b", "10.0.0.1",
+            "fe80::1", "'", '"', "passwd: ", "Cookie:", "a=b;", "Authorization:", "Bearer",
+            "-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----", "<password>",
+            "</password>", "https://u:p@h/", "IDENTIFIED BY", "'x'", "00:50:56:9a:12:34",
+            "api_key", "null", "\t", " ", ";", "name:", "value:", "{", "}", "[", "]", "@",
+            "xoxb-123456789012-abc", "AKIAIOSFODNN7EXAMPLE", "eyJhbGciOi.eyJzdWIiOi.abc",
+            "Set-Cookie: a=b", "PWD=/x", "Password=a b;", MASK, "\n",
+        ]  # fmt: skip
+        rng = random.Random(7)
+        for _ in range(3000):
+            text = "".join(rng.choice(fragments) for _ in range(rng.randint(1, 8)))
+            for addresses in (False, True):
+                once = redact(text, addresses=addresses)
+                assert redact(once, addresses=addresses) == once, text
+                assert once.count("\n") == text.count("\n")
 
 
 class TestRedactor:
