@@ -188,3 +188,24 @@ def test_invalid_kb_is_refused_and_the_index_survives(sherlog, real_home, tmp_pa
     assert "db2-restore.md:" in result.stderr and "must be in (0, 1]" in result.stderr
     assert "Traceback" not in result.stderr
     assert sherlog.index.is_current(sherlog.kb)  # the good index was not touched
+
+
+def test_a_frequent_unexplained_template_is_weak_evidence_by_embedding(sherlog):
+    from assistant.attachments import attachment_from_bytes
+    from graph.evidence import OriginKind
+    from ui.render_text import render_text
+
+    line = (
+        "Dec  6 07:{m:02d}:{s:02d} app01 billing[2211]: database server db01 is not "
+        "accepting connections, retrying in 5 s"
+    )
+    log = "\n".join(line.format(m=10 + i // 60, s=i % 60) for i in range(40))
+    answer = sherlog.ask(
+        "something is wrong on this box", [attachment_from_bytes("app.log", log.encode(), 1 << 20)]
+    )
+    (weak,) = [e for e in answer.evidence if e.origin.kind is OriginKind.TEMPLATE]
+    assert weak.symptom == "db-new-connections-refused" and weak.origin.count == 40
+    assert weak.strength < 0.375  # at most half of what the same words typed would give
+    shown = render_text(answer)
+    assert "~40 unexplained lines like" in shown
+    assert "40 lines like: <TS> app<NUM> billing[<NUM>]: database server db<NUM>" in shown
