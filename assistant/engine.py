@@ -16,11 +16,10 @@ from assistant.attachments import Attachment, attachment_from_text
 from assistant.bundles import UploadLimits
 from assistant.conversation import Conversation, Reply, Turn, is_correction, parse_reply
 from assistant.errors import EvidenceError
-from assistant.logread import LogReport, read_upload
+from assistant.logread import LogReport, read_upload, redact_hit
 from assistant.logscan import LogHit, LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
 from assistant.negation import denies_mention
-from assistant.redact import redact
 from assistant.settings import Settings
 from assistant.templates import template_text_for_matching
 from assistant.timestamps import line_time
@@ -78,15 +77,6 @@ def split_pasted(message: str) -> tuple[str, str]:
     words = [line for i, line in enumerate(lines) if i not in pasted]
     log = [line for i, line in enumerate(lines) if i in pasted]
     return "\n".join(words).strip(), "\n".join(log)
-
-
-def _redacted_hit(readers: LogReaders, hit: LogHit, addresses: bool) -> LogHit:
-    """A pasted line shown back without the secrets in it."""
-    text = redact(hit.text, addresses)
-    if text == hit.text:
-        return hit
-    span = readers.patterns.span(hit.symptom, text) if hit.span is not None else None
-    return replace(hit, text=text, span=span)
 
 
 @dataclass
@@ -147,7 +137,7 @@ class Sherlog:
         message may reverse (see :func:`match_symptoms`); ``reports`` collects what was
         read of each attachment."""
         pasted = [_read_mention(hit) for hit in scan_all(self.readers, "message", text)]
-        pasted = [_redacted_hit(self.readers, h, self.redact_addresses) for h in pasted]
+        pasted = [redact_hit(self.readers, h, self.redact_addresses) for h in pasted]
         evidence = hits_to_evidence(pasted)
         read: list[LogReport] = []
         for attachment in attachments:

@@ -16,7 +16,14 @@ from assistant.templates import Template, TemplateMiner
 from assistant.timestamps import span_text
 from graph.evidence import Origin
 
-__all__ = ["LogReport", "MemberReport", "occurrences", "read_upload", "template_lines"]
+__all__ = [
+    "LogReport",
+    "MemberReport",
+    "occurrences",
+    "read_upload",
+    "redact_hit",
+    "template_lines",
+]
 
 TOP_TEMPLATES = 5
 MIN_TEMPLATE_SHARE = 0.01  # a template under 1 % of the unexplained lines is not shown
@@ -99,7 +106,7 @@ def read_upload(
     for member in upload:
         plain = member.name == attachment.name  # not inside an archive: its size is known
         scan = scan_stream(readers, member.name, member.stream, size_hint=hint if plain else None)
-        hits += [_redacted(readers, h, addresses) for h in scan.hits]
+        hits += [redact_hit(readers, h, addresses) for h in scan.hits]
         members.append(
             MemberReport(
                 member.name, scan.lines, scan.bytes, scan.invalid_utf8, scan.first_invalid_line
@@ -153,7 +160,8 @@ def template_lines(report: LogReport) -> list[str]:
     return [f"{approx}{t.estimate:,} lines like: {t.text}" for t in report.templates]
 
 
-def _redacted(readers: LogReaders, hit: LogHit, addresses: bool) -> LogHit:
+def redact_hit(readers: LogReaders, hit: LogHit, addresses: bool = False) -> LogHit:
+    """The hit with the secrets in its line masked (``addresses``: IPs and MACs too)."""
     text = redact(hit.text, addresses)
     if text == hit.text:
         return hit

@@ -154,6 +154,11 @@ def test_a_support_bundle_and_a_long_pasted_log_are_read_as_logs(sherlog):
     (report,) = answer.logs
     assert report.skipped[0].reason == "binary, not a text log"
     assert "NetPort" in report.templates[0].text and report.templates[0].estimate == 200
+    # a short fenced block in a message is read by the patterns, its secrets masked
+    fenced = f"VMs hung, vmkernel says:\n```\n{apd.format(m=12)} password=hunter2\n```"
+    (pasted,) = [e for e in sherlog.ask(fenced).evidence if e.symptom == "esxi-apd-logged"]
+    assert pasted.origin.source == "message" and pasted.origin.line == 3
+    assert "hunter2" not in pasted.origin.text and "password=[redacted]" in pasted.origin.text
     # the same log pasted into a message past the message limit is read as a log
     pasted = "VMs on one datastore hung, vmkernel says:\n" + log * 20
     answer = sherlog.ask(pasted)
