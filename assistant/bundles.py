@@ -317,16 +317,22 @@ class Upload:
                         f"{info.compress_size:,} to {info.file_size:,} bytes, more than "
                         f"{self.limits.max_ratio:g} times (SHERLOG_MAX_COMPRESSION_RATIO)"
                     )
-                if info.file_size > self.limits.max_bytes - budget.bytes:
-                    budget.spend(info.file_size, name)  # raises, naming the member
                 if (reason := _skip_by_name(info.filename, info.file_size)) is not None:
                     self.skipped.append(Skipped(name, reason))
                     continue
+                if info.file_size > self.limits.max_bytes - budget.bytes:
+                    budget.spend(info.file_size, name)  # raises, naming the member
                 try:
                     stream = io.BufferedReader(_Capped(archive.open(info), info), 1 << 16)
                     head = _peek(stream, SNIFF)
                     yield from self._walk(name, stream, head, budget, depth + 1, False)
-                except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as err:
+                except (
+                    zipfile.BadZipFile,
+                    zlib.error,
+                    EOFError,
+                    NotImplementedError,
+                    RuntimeError,
+                ) as err:
                     self.skipped.append(Skipped(name, f"cannot be read ({err})"))
 
 

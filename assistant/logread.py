@@ -5,10 +5,14 @@ templates (:mod:`assistant.templates`), and everything that will be shown redact
 
 from __future__ import annotations
 
+import tarfile
+import zipfile
+import zlib
 from dataclasses import dataclass, replace
 
 from assistant.attachments import Attachment
 from assistant.bundles import Skipped, UploadLimits
+from assistant.errors import EvidenceError
 from assistant.logscan import LogHit, LogReaders
 from assistant.logstream import scan_stream
 from assistant.redact import redact
@@ -25,6 +29,8 @@ __all__ = [
     "template_lines",
 ]
 
+# What a broken archive raises while a member is read (gzip errors are already named).
+UNREADABLE = (OSError, EOFError, zlib.error, tarfile.TarError, zipfile.BadZipFile)
 TOP_TEMPLATES = 5
 MIN_TEMPLATE_SHARE = 0.01  # a template under 1 % of the unexplained lines is not shown
 # Drain3 costs tens of microseconds a line, more on varied free text: an upload's sampled
@@ -105,7 +111,12 @@ def read_upload(
     hint = attachment.size if attachment.data is not None or attachment.path else None
     for member in upload:
         plain = member.name == attachment.name  # not inside an archive: its size is known
-        scan = scan_stream(readers, member.name, member.stream, size_hint=hint if plain else None)
+        try:
+            scan = scan_stream(
+                readers, member.name, member.stream, size_hint=hint if plain else None
+            )
+        except UNREADABLE as err:  # a truncated or corrupt archive, found while reading
+            raise EvidenceError(f"{member.name}: cannot be read to the end ({err})") from err
         hits += [redact_hit(readers, h, addresses) for h in scan.hits]
         members.append(
             MemberReport(

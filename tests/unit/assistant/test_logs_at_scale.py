@@ -115,6 +115,23 @@ class TestBundles:
         with pytest.raises(EvidenceError, match=r"bomb.py.zip:huge.log: refused as a likely"):
             _read("bomb.py.zip", bomb)
 
+    def test_a_truncated_or_corrupt_bundle_is_an_error_naming_it(self):
+        bundle = _targz({"var/log/syslog": (_log(noise=4000)).encode()})
+        with pytest.raises(EvidenceError, match=r"^cut.tgz"):
+            _read("cut.tgz", bundle[: len(bundle) // 2])
+        broken = bytearray(_zip({"a/syslog": _log(noise=400).encode()}))
+        broken[60:70] = b"\xff" * 10  # inside the member's deflated data
+        with pytest.raises(EvidenceError, match=r"^bad.zip: no text log in it \(bad.zip:a/sys"):
+            _read("bad.zip", bytes(broken))
+
+    def test_a_core_dump_in_a_zip_is_skipped_whatever_its_size(self):
+        _, report = _read(
+            "z.zip",
+            _zip({"var/core/vmkernel-zdump.1.zdump": b"\0" * 4096, "syslog": OOM.encode()}),
+            UploadLimits(max_bytes=2048),
+        )
+        assert [s.reason for s in report.skipped] == ["an ESXi core dump"]
+
     def test_a_gzip_bomb_is_refused_while_it_streams(self):
         bomb = gzip.compress(b"\n" * (16 << 20))
         with pytest.raises(EvidenceError, match=r"boom.log.gz: refused as a likely decompression"):
