@@ -222,6 +222,10 @@ class TestTemplates:
         assert (first.estimate, second.estimate) == (150, 150)
         assert first.example.startswith("2026-12-06T07:11:00.100Z cpu1:2097152)NetPort")
         assert report.unexplained == 300
+        # a sample never lands on an explained line, however long it is
+        long_apd = APD.format(t="2026-12-06T07:12:03Z") + " " + "x" * 5000
+        scan = scan_stream(readers(), "f", io.BytesIO(f"{long_apd}\nok one\nok two\n".encode()))
+        assert sorted(t for t, _, _ in scan.samples) == ["ok one", "ok two"]
 
 
 class TestRedaction:
