@@ -239,7 +239,6 @@ def scan_stream(
     for data, candidates in _ahead(readers.filter, read_blocks(stream, block)):
         explained += len(candidates)
         size, ci, last, number = len(data), 0, 0, line_base
-        read_start, read_end = -1, -1  # the candidate line read last
         # Walk the block once, in order, through its candidate lines and sampled lines,
         # counting line breaks between them (in C) to number them.
         while True:
@@ -250,7 +249,6 @@ def scan_stream(
                 break
             if cand >= 0 and (sample < 0 or cand <= sample):
                 start, end = candidates[ci]
-                read_start, read_end = start, end
                 ci += 1
                 number += data.count(b"\n", last, start)
                 last = start
@@ -265,9 +263,6 @@ def scan_stream(
                     sequences.feed(number + 1, line)
                 if cand == sample:  # the sample fell on an explained line: take the next
                     sampler.next = offset + end + 1
-                continue
-            if sample == read_start:  # inside the explained line just read: take the next
-                sampler.next = offset + read_end + 1
                 continue
             end = data.find(b"\n", sample)
             end = size if end < 0 else end
