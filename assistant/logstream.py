@@ -71,11 +71,10 @@ class LineFilter:
         for pattern, owner in zip(patterns, owners or [1] * len(patterns), strict=True):
             owner_of[pattern] = owner_of.get(pattern, 0) | owner
         self._owners = [owner_of[p] for p in unique]
-        self._set = re2.Set.SearchSet(_OPTIONS)
-        for pattern in self._patterns:
-            self._set.Add(pattern)
-        if self._patterns:
-            self._set.Compile()
+        self._set = _compiled_set(self._patterns)  # over whole blocks, on the workers
+        # over single lines, on the reading thread: a set of its own, so its DFA cache is
+        # neither shared with nor thrown away by the block scans
+        self._line_set = _compiled_set(self._patterns)
         self._combined: dict[frozenset[int], re2._Regexp] = {}
 
     def present(self, block: bytes) -> frozenset[int]:
@@ -89,7 +88,7 @@ class LineFilter:
         """The readers (the ``owners`` flags given for the patterns, or-ed) with a pattern
         that matches ``line``; 0 for none."""
         flags = 0
-        for i in self._set.Match(line) or ():
+        for i in self._line_set.Match(line) or ():
             flags |= self._owners[i]
         return flags
 
@@ -117,6 +116,15 @@ class LineFilter:
             end = size if end < 0 else end
             yield start, end
             pos = end + 1
+
+
+def _compiled_set(patterns: Sequence[str]) -> re2.Set:
+    compiled = re2.Set.SearchSet(_OPTIONS)
+    for pattern in patterns:
+        compiled.Add(pattern)
+    if patterns:
+        compiled.Compile()
+    return compiled
 
 
 def read_blocks(stream: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
