@@ -143,6 +143,8 @@ def _chain(first: bytes, stream: BinaryIO, block: int) -> Iterator[bytes]:
     matches at the end of the line, as it does when lines are split)."""
     data = first
     while data:
+        if data.endswith(b"\r"):  # a CRLF split by the read: keep the pair together
+            data += stream.read(1)
         yield data.replace(b"\r\n", b"\n") if b"\r" in data else data
         data = stream.read(block)
 

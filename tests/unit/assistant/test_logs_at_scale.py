@@ -203,6 +203,11 @@ class TestOnePassScan:
         assert {(h.symptom, h.first_line, h.count) for h in scan.hits} == expected
         assert scan.lines == len(corpus)
 
+    def test_a_crlf_split_by_a_read_is_still_one_line_end(self):
+        data = b"abc\r\n  Duplex: Half\r\n"
+        for size in range(1, len(data) + 1):
+            assert b"".join(read_blocks(io.BytesIO(data), block=size)) == (b"abc\n  Duplex: Half\n")
+
     def test_a_huge_line_is_cut_and_the_lines_after_it_keep_their_numbers(self):
         data = b"x" * (300 << 10) + b"\n" + APD.format(t="2026-12-06T07:12:03Z").encode()
         blocks = list(read_blocks(io.BytesIO(data), block=32 << 10))
