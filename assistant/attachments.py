@@ -7,12 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.bundles import SNIFF, Upload, UploadLimits, looks_binary
+from assistant.bundles import SNIFF, Upload, UploadLimits, is_archive, looks_binary
 from assistant.errors import EvidenceError
 
 __all__ = ["Attachment", "attachment_from_bytes", "attachment_from_text", "read_attachment"]
-
-_ARCHIVE_MAGIC = (b"\x1f\x8b", b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class Attachment:
         if (self.data is None and self.path is None) or self.size > limit:
             return None
         data = self.data if self.data is not None else Path(self.path).read_bytes()
-        if data.startswith(_ARCHIVE_MAGIC) or data[257:262] == b"ustar":
+        if is_archive(data[:SNIFF]):
             return None
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16", "replace")
@@ -89,8 +87,7 @@ def attachment_from_text(name: str, text: str) -> Attachment:
 def _check_head(name: str, head: bytes) -> None:
     if not head.strip():
         raise EvidenceError(f"{name}: the file is empty")
-    archive = head.startswith(_ARCHIVE_MAGIC) or head[257:262] == b"ustar"
-    if not archive and looks_binary(head):
+    if not is_archive(head) and looks_binary(head):
         raise EvidenceError(
             f"{name}: binary file, not a text log (attach the text log or export it as text)"
         )

@@ -28,12 +28,15 @@ __all__ = [
     "Skipped",
     "Upload",
     "UploadLimits",
+    "is_archive",
     "looks_binary",
 ]
 
 SNIFF = 8 * 1024  # bytes looked at to tell text from binary
 RATIO_AFTER = 1 << 20  # a compressed layer's ratio is judged once it has given 1 MiB
 MAX_DEPTH = 3  # archives inside archives inside the upload
+_GZIP = b"\x1f\x8b"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # a member, or an empty archive's directory
 # Members that are not text whatever their first bytes say; not read at all.
 BINARY_SUFFIXES = {
     ".png": "an image",
@@ -59,7 +62,6 @@ BINARY_SUFFIXES = {
     ".db": "a database file",
     ".sqlite": "a database file",
 }
-_ARCHIVES = (".tar", ".tgz", ".tar.gz", ".zip")
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ class Upload:
         """The text members of the stream ``raw`` (whose first bytes are ``head``);
         ``charged``: its bytes come out of a decompressor that charges them already."""
         top = depth == 0
-        if head.startswith(b"\x1f\x8b"):
+        if head.startswith(_GZIP):
             inflated = io.BufferedReader(_Inflating(raw, budget, where), 1 << 16)
             inner = _strip_suffix(where, (".gz", ".tgz"))
             ihead = _peek(inflated, SNIFF)
@@ -254,7 +256,7 @@ class Upload:
             else:
                 yield from self._walk(inner, inflated, ihead, budget, depth, charged=True)
             return
-        if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if head.startswith(_ZIP):
             if depth >= MAX_DEPTH:
                 self.skipped.append(Skipped(where, "an archive nested too deep"))
                 return
@@ -368,6 +370,16 @@ def _skip_by_name(name: str, size: int) -> str | None:
 
 def _is_tar(head: bytes) -> bool:
     return len(head) >= 262 and head[257:262] == b"ustar"
+
+
+def is_archive(head: bytes) -> bool:
+    """Whether data starting with ``head`` is gzip, zip or tar (a bundle to walk, not a
+    binary file to refuse).
+
+    >>> is_archive(b"\\x1f\\x8b\\x08"), is_archive(b"PK\\x03\\x04"), is_archive(b"\\x7fELF")
+    (True, True, False)
+    """
+    return head.startswith(_GZIP) or head.startswith(_ZIP) or _is_tar(head)
 
 
 def _peek(stream: BinaryIO, n: int) -> bytes:

@@ -108,7 +108,7 @@ def read_upload(
     hits: list[LogHit] = []
     members: list[MemberReport] = []
     pooled: list[tuple[str, str, int, float]] = []  # (text, member, line, weight)
-    hint = attachment.size if attachment.data is not None or attachment.path else None
+    hint = attachment.size or None  # known for a plain upload or file, not a member
     for member in upload:
         plain = member.name == attachment.name  # not inside an archive: its size is known
         try:

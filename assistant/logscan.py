@@ -35,7 +35,6 @@ __all__ = [
     "scan_all",
     "scan_distinct",
     "scan_sequences",
-    "vendor_hits",
 ]
 
 LOG_STRENGTH = 0.95  # a product's own message is near-certain evidence of its symptom
@@ -139,11 +138,6 @@ def conflict_hits(
             if symptom not in hits and (hit := _vendor_hit(symptom, source, c)):
                 hits[symptom] = hit
     return list(hits.values())
-
-
-def vendor_hits(readers: LogReaders, source: str, conflicts: list[Conflict]) -> list[LogHit]:
-    """Hits from a streamed :class:`DistinctSet` scan, with the readers' vendor rules."""
-    return conflict_hits(source, conflicts, readers.vendors)
 
 
 def _vendor_hit(symptom: str, source: str, conflict: Conflict) -> LogHit | None:

@@ -30,7 +30,7 @@ from assistant.logscan import (
     LogReaders,
     PatternTally,
     chain_hits,
-    vendor_hits,
+    conflict_hits,
 )
 
 __all__ = ["BLOCK", "LineFilter", "SourceScan", "read_blocks", "scan_stream"]
@@ -78,8 +78,7 @@ class LineFilter:
         self._combined: dict[frozenset[int], re2._Regexp] = {}
 
     def present(self, block: bytes) -> frozenset[int]:
-        """Which patterns occur somewhere in ``block`` (RE2 releases the GIL here, so the
-        scan runs this for the next block on another core while it reads this one)."""
+        """Which patterns occur somewhere in ``block``."""
         if not self._patterns:
             return frozenset()
         return frozenset(self._set.Match(block) or ())
@@ -92,10 +91,11 @@ class LineFilter:
             flags |= self._owners[i]
         return flags
 
-    def lines(self, block: bytes, ids: frozenset[int] | None = None) -> Iterator[tuple[int, int]]:
+    def lines(self, block: bytes) -> Iterator[tuple[int, int]]:
         """The (start, end) byte offsets, end excluded, of each line of ``block`` in which
-        some pattern matches, in order; ``ids``: ``present(block)``, when already known."""
-        ids = self.present(block) if ids is None else ids
+        some pattern matches, in order. RE2 releases the GIL while it scans, so the scan
+        runs this for the next blocks on worker threads."""
+        ids = self.present(block)
         if not ids:
             return
         combined = self._combined.get(ids)
@@ -290,7 +290,7 @@ def scan_stream(
     result.unexplained = line_base - explained
     hits = [
         *tally.hits(),
-        *vendor_hits(readers, name, distinct.result()),
+        *conflict_hits(name, distinct.result(), readers.vendors),
         *chain_hits(name, sequences.result()),
     ]
     shown = {h.symptom for h in hits if h.present}

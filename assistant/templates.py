@@ -2,7 +2,8 @@
 
 The scanner cannot afford Drain3 on every line of a 100 MB log, so it hands over a bounded,
 uniform sample of the lines no KB pattern explains. Each sampled line carries a weight: how
-many unexplained lines of its source it stands for (``sample_weight``). A template's estimate
+many unexplained lines of its source it stands for (for a sample of a known size,
+``sample_weight``). A template's estimate
 is the sum of its lines' weights, right even when sources were sampled at different rates.
 
 >>> miner = TemplateMiner()
