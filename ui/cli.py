@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -267,6 +268,14 @@ def lint(kb_dir: Path | None, corpus: tuple[Path, ...], strict: bool) -> None:
     type=click.IntRange(1, 10),
     help="With --interactive: the most follow-up questions per case.",
 )
+@click.option(
+    "--param",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Run with this inference parameter changed (repeatable), to measure another "
+    "setting on the same cases; e.g. --param unknown_prior=0.4.",
+)
 def eval_command(
     paths: tuple[Path, ...],
     json_out: Path | None,
@@ -276,6 +285,7 @@ def eval_command(
     tune_tag: str,
     interactive: bool,
     max_questions: int,
+    overrides: tuple[str, ...],
 ) -> None:
     """Run evaluation cases (files or folders) and report accuracy, calibration, abstention."""
     from assistant.engine import Sherlog
@@ -285,8 +295,10 @@ def eval_command(
 
     settings = _settings()
     wanted = [t.strip() for t in tags.split(",") if t.strip()]
+    params = inference_params(overrides)
     try:
         sherlog = Sherlog.open(settings, progress=_progress)
+        sherlog.params = params
         cases = select(load_cases(paths, known_causes=sherlog.kb.causes), wanted)
         if not cases:
             raise UserError(f"no case carries any of the tags {', '.join(wanted)}")
@@ -313,6 +325,7 @@ def eval_command(
                 *map(str, paths),
                 *(["--tags", tags] if wanted else []),
                 *(["--interactive", "--questions", str(max_questions)] if interactive else []),
+                *(f"--param {o}" for o in overrides),
             ]
         )
         areas = {c.area for c in kb.causes.values()} - {None}
@@ -322,6 +335,49 @@ def eval_command(
         )
         written = write_report(run, report_dir, command, kb_line)
         _progress(f"report written to {written}")
+
+
+def inference_params(overrides: Sequence[str]):
+    """The default :class:`~graph.inference.InferenceParams` with ``NAME=VALUE``
+    overrides; a name that is not a parameter, or a value that is not a number in its
+    range (a probability below 1, anything else above 0), is refused by name.
+
+    >>> inference_params(["unknown_prior=0.4", "evidence_weight=3"]).unknown_prior
+    0.4
+    >>> inference_params(["prior=0.4"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ui.cli.UserError: --param prior=0.4: no such parameter; one of evidence_weight, ...
+    """
+    import dataclasses
+    import math
+
+    from graph.inference import DEFAULT
+
+    names = sorted(f.name for f in dataclasses.fields(DEFAULT))
+    changed: dict[str, float] = {}
+    for override in overrides:
+        name, sep, value = override.partition("=")
+        name = name.strip()
+        if not sep or name not in names:
+            raise UserError(f"--param {override}: no such parameter; one of {', '.join(names)}")
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        limit = 1.0 if name in _PROBABILITIES else math.inf
+        if not (0.0 < number < limit):
+            raise UserError(
+                f"--param {override}: {name} must be a number above 0"
+                + (" and below 1" if limit == 1.0 else "")
+            )
+        changed[name] = number
+    return dataclasses.replace(DEFAULT, **changed)
+
+
+_PROBABILITIES = frozenset(
+    {"unknown_prior", "leak", "unknown_rate", "silence", "resemblance_floor"}
+)
 
 
 PAGE = Path(__file__).resolve().parent / "web" / "app.py"

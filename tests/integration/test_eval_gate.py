@@ -46,3 +46,33 @@ def test_a_bad_case_file_is_refused_with_file_case_and_field(real_home, tmp_path
     assert result.returncode == 2
     assert "bad.yaml: case 'one': expect.cause: not a cause in the knowledge base" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_parameter_override_changes_the_run(real_home, tmp_path):
+    """``--param`` measures another setting on the same cases: with "not in the KB"
+    holding nearly all the prior mass, the in-KB easy cases are no longer answered."""
+    out = tmp_path / "easy.json"
+    result = run_cli(
+        "eval", str(CASES), "--tags", "easy", "--no-baselines", "--json", str(out),
+        "--param", "unknown_prior=0.999999", home=real_home,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(out.read_text())["summary"]
+    assert summary["ac@1"] < 0.5
+    assert summary["false_answer_rate"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("prior=0.4", "--param prior=0.4: no such parameter; one of evidence_weight,"),
+        ("unknown_prior=1.5", "unknown_prior must be a number above 0 and below 1"),
+        ("evidence_weight=x", "evidence_weight=x: evidence_weight must be a number above 0"),
+        ("leak", "--param leak: no such parameter"),
+    ],
+)  # fmt: skip
+def test_a_bad_parameter_override_is_refused_by_name(real_home, override, message):
+    result = run_cli("eval", str(CASES), "--param", override, home=real_home)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
