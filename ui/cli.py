@@ -7,11 +7,15 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.errors import SherlogError
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.inference import InferenceParams
 
 __all__ = ["main"]
 
@@ -337,10 +341,11 @@ def eval_command(
         _progress(f"report written to {written}")
 
 
-def inference_params(overrides: Sequence[str]):
+def inference_params(overrides: Sequence[str]) -> InferenceParams:
     """The default :class:`~graph.inference.InferenceParams` with ``NAME=VALUE``
-    overrides; a name that is not a parameter, or a value that is not a number in its
-    range (a probability below 1, anything else above 0), is refused by name.
+    overrides; an override without ``=``, a name that is not a parameter, or a value
+    that is not a number in its range (above 0; below 1 too for the probabilities and
+    the similarity floor) is refused by name.
 
     >>> inference_params(["unknown_prior=0.4", "evidence_weight=3"]).unknown_prior
     0.4
@@ -359,13 +364,15 @@ def inference_params(overrides: Sequence[str]):
     for override in overrides:
         name, sep, value = override.partition("=")
         name = name.strip()
-        if not sep or name not in names:
+        if not sep:
+            raise UserError(f"--param {override}: expected NAME=VALUE")
+        if name not in names:
             raise UserError(f"--param {override}: no such parameter; one of {', '.join(names)}")
         try:
             number = float(value)
         except ValueError:
             number = math.nan
-        limit = 1.0 if name in _PROBABILITIES else math.inf
+        limit = 1.0 if name in _BELOW_ONE else math.inf
         if not (0.0 < number < limit):
             raise UserError(
                 f"--param {override}: {name} must be a number above 0"
@@ -375,9 +382,8 @@ def inference_params(overrides: Sequence[str]):
     return dataclasses.replace(DEFAULT, **changed)
 
 
-_PROBABILITIES = frozenset(
-    {"unknown_prior", "leak", "unknown_rate", "silence", "resemblance_floor"}
-)
+# probabilities, and the cosine similarity at which a passage is neutral
+_BELOW_ONE = frozenset({"unknown_prior", "leak", "unknown_rate", "silence", "resemblance_floor"})
 
 
 PAGE = Path(__file__).resolve().parent / "web" / "app.py"

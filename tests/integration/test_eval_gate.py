@@ -68,7 +68,7 @@ def test_a_parameter_override_changes_the_run(real_home, tmp_path):
         ("prior=0.4", "--param prior=0.4: no such parameter; one of evidence_weight,"),
         ("unknown_prior=1.5", "unknown_prior must be a number above 0 and below 1"),
         ("evidence_weight=x", "evidence_weight=x: evidence_weight must be a number above 0"),
-        ("leak", "--param leak: no such parameter"),
+        ("leak", "--param leak: expected NAME=VALUE"),
     ],
 )  # fmt: skip
 def test_a_bad_parameter_override_is_refused_by_name(real_home, override, message):
