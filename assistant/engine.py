@@ -19,7 +19,7 @@ from assistant.errors import EvidenceError
 from assistant.logread import LogReport, read_upload, redact_hit
 from assistant.logscan import LogHit, LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
-from assistant.negation import denies_mention
+from assistant.negation import denies_mention, recalls_mention
 from assistant.settings import Settings
 from assistant.templates import template_text_for_matching
 from assistant.timestamps import line_time
@@ -56,11 +56,18 @@ TEMPLATE_MIN_LINES = 10
 DENIED_MENTION_STRENGTH = 0.8
 
 
-def _read_mention(hit: LogHit) -> LogHit:
+def _read_mention(hit: LogHit) -> LogHit | None:
     """A product message typed once in the user's words after a denial ("redo - no
-    ORA-00257, archive dest at 20%") says the message is *not* there."""
-    if hit.present and hit.count == 1 and hit.span and denies_mention(hit.text[: hit.span[0]]):
+    ORA-00257, archive dest at 20%") says the message is *not* there; one told as
+    history ("we had "sorry, too many clients already" on the old server weeks ago")
+    says nothing about now: None."""
+    if not (hit.present and hit.count == 1 and hit.span):
+        return hit
+    before, after = hit.text[: hit.span[0]], hit.text[hit.span[1] :]
+    if denies_mention(before):
         return replace(hit, present=False, strength=DENIED_MENTION_STRENGTH)
+    if recalls_mention(before, after):
+        return None
     return hit
 
 
@@ -136,7 +143,10 @@ class Sherlog:
         ``revisiting``: what the conversation holds on each symptom, which a correcting
         message may reverse (see :func:`match_symptoms`); ``reports`` collects what was
         read of each attachment."""
-        pasted = [_read_mention(hit) for hit in scan_all(self.readers, "message", text)]
+        typed = scan_all(self.readers, "message", text)
+        # a recalled message's words are masked too: read as prose they would match it
+        masked = [span for hit in typed for span in hit.spans] + pasted_output(text)
+        pasted = [h for h in map(_read_mention, typed) if h is not None]
         pasted = [redact_hit(self.readers, h, self.redact_addresses) for h in pasted]
         evidence = hits_to_evidence(pasted)
         read: list[LogReport] = []
@@ -150,7 +160,6 @@ class Sherlog:
         # A log line is a better witness than a paraphrase of it: words only speak for
         # symptoms the logs did not already show, and matched log lines are not prose.
         logged = {e.symptom for e in evidence}
-        masked = [span for hit in pasted for span in hit.spans] + pasted_output(text)
         evidence += [
             e
             for e in match_symptoms(

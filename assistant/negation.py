@@ -25,6 +25,7 @@ __all__ = [
     "State",
     "Switch",
     "denies_mention",
+    "recalls_mention",
     "is_negated",
     "keeps_default",
     "owner",
@@ -122,6 +123,52 @@ def denies_mention(before: str) -> bool:
     """
     clause = re.split(r"[,;.:!?()]\s", before)[-1]
     return bool(_DENIED_MENTION.search(clause))
+
+
+_MACHINE = r"(?:server|vm|guest|machine|box|host|node|computer|device|appliance|printer|laptop)"
+
+
+# An event placed weeks or more in the past, or on a machine that has been replaced.
+_PAST = re.compile(
+    r"\b(?:\d+|a|an|a\s+few|few|several|a\s+couple\s+of|couple\s+of|some)\s+"
+    r"(?:weeks?|months?|years?)\s+ago\b"
+    r"|\blast\s+(?:month|year|quarter|spring|summer|autumn|fall|winter)\b"
+    r"|\b(?:back\s+in|in\s+the\s+past|years\s+back|used\s+to)\b"
+    rf"|\b(?:on|in|with|from)\s+the\s+(?:old|previous|former|decommissioned)\s+(?:\w+\s+)?"
+    rf"(?:{_MACHINE}|cluster|system|array|site|setup|version)s?\b",
+    re.IGNORECASE,
+)
+# ... unless the sentence says it is back or never went: "we had it last year and again
+# today", "it started two weeks ago"
+_BACK_NOW = re.compile(
+    r"\b(?:again|still|now|today|tonight|this\s+(?:morning|afternoon|evening|week)"
+    r"|currently|right\s+now|since|ever|start(?:s|ed|ing)?|began|begun|keeps?|every|ongoing)\b",
+    re.IGNORECASE,
+)
+
+
+def recalls_mention(before: str, after: str) -> bool:
+    """Whether the sentence around a product message the user typed tells of the past
+    or of another, older machine: "we had "sorry, too many clients already" on the old
+    server a few weeks ago, could this be the same?" asks about history; it does not
+    report the message now. ``before`` and ``after`` are the line's text on either side
+    of the message; only the sentence holding it counts.
+
+    >>> recalls_mention('we had "', '" on the old server a few weeks ago, could it be that?')
+    True
+    >>> recalls_mention("last year we saw ", " on the array and again this morning")
+    False
+    >>> recalls_mention("the alert log says ", " since 02:00. It happened 3 years ago too")
+    False
+    >>> recalls_mention("pods log ", " after we scaled out 2 days ago")
+    False
+    >>> recalls_mention("", " started showing up a few weeks ago")
+    False
+    """
+    head = re.split(r"[.!?;]\s", before)[-1]
+    tail = re.split(r"[.!?;](?:\s|$)", after)[0]
+    sentence = f"{head} {tail}"
+    return bool(_PAST.search(sentence)) and not _BACK_NOW.search(sentence)
 
 
 def is_negated(text: str) -> bool:
@@ -429,7 +476,6 @@ _ADDRESSES = re.compile(
     r"\b(?:macs?|mac\s+address(?:es)?|hardware\s+address(?:es)?|v?nics?|adapters?|eno\d|eth\d)\b",
     re.IGNORECASE,
 )
-_MACHINE = r"(?:server|vm|guest|machine|box|host|node|computer|device|appliance|printer|laptop)"
 _SAME_OWNER = re.compile(
     rf"\b(?:(?:the\s+)?same\s+{_MACHINE}|itself|its\s+own|our\s+own"
     r"|its\s+(?:two|2|both|other|second)\s+v?nics?)\b",

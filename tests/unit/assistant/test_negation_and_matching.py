@@ -6,6 +6,7 @@ import pytest
 
 from assistant.matching import _clause_matches, clauses, match_symptoms
 from assistant.negation import is_negated
+from graph.evidence import OriginKind
 from kb.index import PhrasingHit, SherlogIndex
 from kb.loader import load_kb
 from kb.store import open_chroma
@@ -113,5 +114,19 @@ class TestDeniedMentions:
 
     def test_a_denial_in_an_earlier_clause_does_not_count(self, pump_sherlog):
         answer = pump_sherlog.ask("no alarms at first, then PUMP-NOISE level 7 at 10:01")
+        [noise] = [e for e in answer.evidence if e.symptom == "pump-noise"]
+        assert noise.present is True
+
+    def test_a_message_told_as_history_is_no_evidence_either_way(self, pump_sherlog):
+        answer = pump_sherlog.ask(
+            "we had PUMP-NOISE level 7 on the old controller a few weeks ago, could this be"
+            " the same thing?"
+        )
+        # the message's words are masked: what the toy embedder reads of the rest is all
+        assert [e.origin.kind for e in answer.evidence] in ([], [OriginKind.MESSAGE])
+        assert all("PUMP-NOISE" not in e.origin.text for e in answer.evidence)
+
+    def test_a_message_that_is_back_counts_for_it(self, pump_sherlog):
+        answer = pump_sherlog.ask("we had PUMP-NOISE level 7 last year and again this morning")
         [noise] = [e for e in answer.evidence if e.symptom == "pump-noise"]
         assert noise.present is True
