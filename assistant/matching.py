@@ -50,6 +50,11 @@ AGREEMENT_MARGIN = 0.05  # an agreeing phrasing this close to a disagreeing one 
 MAX_CLAUSES = 64
 
 _AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+", re.IGNORECASE)
+_NO_EFFECT = re.compile(
+    r"\W*(?:no|nothing|zero)\s+(?:changed?|change[sd]|difference|luck|help|improvement|effect)\b"
+    r"|\W*(?:didn'?t|did\s+not|doesn'?t|does\s+not)\s+(?:help|change|matter)\b",
+    re.IGNORECASE,
+)
 _PAIRED = re.compile(r"\b(?:between|both)\s+(?:the\s+)?[\w./:-]+$", re.IGNORECASE)
 _SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
@@ -209,7 +214,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
     """The and/comma-joined parts of a clause; a part under 3 words joins the one before
     it ("the host client just spins and times out" stays whole), or after it when first,
     except a short denial ("no error"), which is left out: joined, it would deny its
-    neighbour. When that leaves one part, the clause stays whole.
+    neighbour. When that leaves one part, the clause stays whole, unless a denial was
+    left out ("it just sits there, no error, no progress" is read as "it just sits there").
 
     >>> [p.text for p in _parts("it went down, and the host client spins and times out", 0)]
     ['it went down', 'the host client spins and times out']
@@ -219,6 +225,10 @@ def _parts(text: str, offset: int) -> list[Clause]:
     []
     >>> [p.text for p in _parts("the restore job just hangs, no error, sitting there for hours", 0)]
     ['the restore job just hangs', 'sitting there for hours']
+    >>> [p.text for p in _parts("the restore just sits there forever, no error, no progress", 0)]
+    ['the restore just sits there forever']
+    >>> _parts("we bumped max_connections 200 -> 400 and restarted, no change", 0)
+    []
     """
     pieces, pos = [], 0
     for sep in [*_AND.finditer(text), None]:
@@ -230,11 +240,15 @@ def _parts(text: str, offset: int) -> list[Clause]:
         if sep:
             pos = sep.end()
     merged: list[list[int]] = []
+    dropped = False
     for piece in pieces:
-        short = len(text[piece[0] : piece[1]].split()) < 3
-        if short and merged and is_negated(text[piece[0] : piece[1]]):
-            # "it just hangs, no error": the denial is about the error, not the hang;
-            # too short to match on its own, it is left out rather than merged
+        words = text[piece[0] : piece[1]]
+        short = len(words.split()) < 3
+        # "it just hangs, no error": the denial is about the error, not the hang; too short
+        # to match on its own, it is left out rather than merged. But "we raised
+        # max_connections and restarted, no change" denies what the step did: it stays.
+        if short and merged and is_negated(words) and not _NO_EFFECT.match(words):
+            dropped = True
             continue
         if merged and (short or len(text[merged[-1][0] : merged[-1][1]].split()) < 3):
             merged[-1][1] = piece[1]
@@ -247,7 +261,7 @@ def _parts(text: str, offset: int) -> list[Clause]:
             return []
         begin = offset + text.index(piece, start)
         parts.append(Clause(piece, begin, begin + len(piece)))
-    return parts if len(parts) >= 2 else []
+    return parts if len(parts) >= 2 or dropped else []
 
 
 class PhrasingSearch(Protocol):
@@ -332,6 +346,8 @@ def _clause_matches(
         if hit.score < MATCH_THRESHOLD:
             break
         phrasing = read(hit.phrasing)
+        if clause_reading.denies_other_thing(phrasing):
+            continue  # two denials of different things say nothing of each other
         # "never changed it" does not deny "still at the default": it affirms it
         denied = clause_reading.denied and (
             phrasing.denied or not keeps_default(clause.text, hit.phrasing)

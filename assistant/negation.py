@@ -24,9 +24,11 @@ __all__ = [
     "Scope",
     "State",
     "Switch",
+    "absent_things",
     "denies_mention",
     "is_negated",
     "keeps_default",
+    "negated_words",
     "owner",
     "read",
     "recalls_mention",
@@ -96,9 +98,11 @@ _UNSURE = (
 )
 
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
-# "don't fragment" is the name of the DF bit, and "without any problem" says it works
+# "don't fragment" is the name of the DF bit, "yes/no" (or "y/n") the answers a prompt
+# takes, and "without any problem" says it works
 _NOT_DENIALS = re.compile(
     r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b'
+    r"|\by(?:es)?\s*/\s*no?\b"
     rf"|\b{_NO_PROBLEM}\b|{_NOT_BROKEN}|{_UNSURE}",
     re.IGNORECASE,
 )
@@ -204,6 +208,8 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated('the DFSR debug log says "Ghosting is not enabled"')
     False
+    >>> is_negated("the restore prompts for yes/no"), is_negated("it waits at a y/n prompt")
+    (False, False)
     >>> is_negated("I can log into the host client as root without any problem")
     False
     >>> is_negated("df -h shows 41% so it's not full"), state("it's not full").value
@@ -234,7 +240,60 @@ def is_negated(text: str) -> bool:
     >>> is_negated("we don't use ip hash"), is_negated("I'm not sure it is the switch")
     (True, True)
     """
-    return bool(_DENIALS.search(_FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))))
+    return bool(_DENIALS.search(_bare(text)))
+
+
+def _bare(text: str) -> str:
+    """``text`` without the negative words that deny nothing (failure states, quoted
+    messages, "without any problem")."""
+    return _FAILURE_STATES.sub(" ", _NOT_DENIALS.sub(" ", text))
+
+
+# "no cluster software", "without LACP": a denial of a thing, whose name follows
+_ABSENT = re.compile(r"\b(?:no|without|zero)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)", re.IGNORECASE)
+# the words around a denial cue: what it denies ("never stopped properly", "changed nothing")
+_AROUND_CUE = re.compile(
+    rf"((?:[\w/-]+\s+){{0,2}})(?:{_DENIALS.pattern})\s*((?:[\w/-]+\s+){{0,3}}[\w/-]+)?",
+    re.IGNORECASE,
+)
+# words that do not name what is denied
+_FILLER = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the any single more other else of on in at to for from with by and or is are
+        was were be been being has have had do does did it its this that there here they we
+        our i my all can could will would set configured enabled""",
+    )
+)
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(
+        w[:4] for w in re.findall(r"[a-z0-9]+", words.lower()) if len(w) > 1 and w not in _FILLER
+    )
+
+
+def absent_things(text: str) -> frozenset[str]:
+    """Stems of what ``text`` says is not there ("no cluster software" -> clus, soft).
+
+    >>> sorted(absent_things("no cluster software, second IP is for an app"))
+    ['clus', 'soft']
+    >>> absent_things("the host is not responding"), absent_things('log says "no route"')
+    (frozenset(), frozenset())
+    """
+    return frozenset().union(*(_stems(m) for m in _ABSENT.findall(_bare(text))))
+
+
+def negated_words(text: str) -> frozenset[str]:
+    """Stems of the words around each denial cue of ``text``: what it denies.
+
+    >>> sorted(negated_words("the cluster software died and never stopped properly"))
+    ['died', 'prop', 'stop']
+    >>> sorted(negated_words("Restart Management Agents in the DCUI changed nothing"))
+    ['chan', 'dcui']
+    """
+    found = _AROUND_CUE.findall(_bare(text))
+    return frozenset().union(*(_stems(f"{before} {after}") for before, after in found))
 
 
 class State(Enum):
@@ -622,6 +681,8 @@ class Reading:
     owner: Owner = Owner.NEUTRAL
     scope: Scope = Scope.NEUTRAL
     settings: frozenset[tuple[str, str]] = frozenset()
+    absent: frozenset[str] = frozenset()  # see absent_things
+    negated: frozenset[str] = frozenset()  # see negated_words
 
     def opposes(self, other: Reading, states: bool = True) -> bool:
         """One reports working what the other reports failing, on what the other has off,
@@ -656,6 +717,19 @@ class Reading:
             or _other_values(self.settings, other.settings)
         )
 
+    def denies_other_thing(self, other: Reading) -> bool:
+        """Both deny, but this one denies a thing the other's denial does not name: "no
+        cluster software" and "the agent died and never stopped properly" do not agree.
+
+        >>> read("no alarms anywhere").denies_other_thing(read("vCenter shows no alarms"))
+        False
+        >>> read("no cluster software").denies_other_thing(read("it died, never stopped"))
+        True
+        """
+        return (
+            self.denied and other.denied and bool(self.absent) and not self.absent & other.negated
+        )
+
     def shares(self, other: Reading, denied: bool | None = None) -> bool:
         """Both carry the same polarity signal: both deny, or both report the same
         working or failing state, setting or owner (``denied`` overrides this reading's
@@ -681,5 +755,12 @@ class Reading:
 def read(text: str) -> Reading:
     """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
     return Reading(
-        is_negated(text), state(text), switch(text), owner(text), scope(text), settings(text)
+        is_negated(text),
+        state(text),
+        switch(text),
+        owner(text),
+        scope(text),
+        settings(text),
+        absent_things(text),
+        negated_words(text),
     )

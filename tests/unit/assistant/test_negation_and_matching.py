@@ -99,6 +99,27 @@ class TestCorrectionReadsWhatWasSaid:
         assert self._read({"only-some-vms": False}) == {"spread-over-hosts": True}
 
 
+class TestTwoDenials:
+    """A denial agrees with a denying phrasing only when both deny the same thing."""
+
+    def _read(self, text, *hits):
+        return {h.symptom: present for h, present in _clause_matches(clauses(text)[0], hits, {})}
+
+    def test_a_denied_thing_is_not_the_phrasings_incidental_never(self):
+        hits = (
+            PhrasingHit("agent-crashed", "the cluster software on the VMs died", 0.69),
+            PhrasingHit("agent-crashed", "the cluster software died and never stopped", 0.65),
+        )
+        assert self._read("no cluster software", *hits) == {"agent-crashed": False}
+
+    def test_a_denial_of_the_same_thing_agrees(self):
+        hits = (
+            PhrasingHit("no-faults", "an alarm is raised on the host", 0.62),
+            PhrasingHit("no-faults", "vCenter shows no alarms", 0.60),
+        )
+        assert self._read("no alarms anywhere", *hits) == {"no-faults": True}
+
+
 class TestDeniedMentions:
     """A product message the user says is not there is evidence against its symptom."""
 
