@@ -232,8 +232,8 @@ def is_negated(text: str) -> bool:
     [False, False, False, True]
     >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
     ('failing', 'working')
-    >>> state("hostd and vpxa are both running").value
-    'working'
+    >>> state("hostd and vpxa are both running").value, state("vpxa both show as running").value
+    ('working', 'working')
     >>> [is_negated(t) for t in ["df shows 400G free so not sure what its complaining about",
     ...     "tons of failed logins from IPs I don't recognise", "no idea why it fails"]]
     [False, False, False]
@@ -327,7 +327,8 @@ _WORKING = re.compile(
     r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
     r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
     r"|active\s*(?:/|\()\s*running"
-    r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and)\s+(?:(?:both|all|also)\s+)?running"
+    r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and|shows?|showing|shown|reports?"
+    r"|reported|listed|marked)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
     r"(?!\s+(?:out|low|short|slow|hot|at|into|on\s+fumes)\b))\b",
     re.IGNORECASE,
 )
