@@ -307,7 +307,7 @@ class State(Enum):
 _FAILING = re.compile(
     r"\b(?:fail\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
-    r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*"
+    r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*|inaccessible|offline"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
     r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
@@ -320,7 +320,7 @@ _FAILING = re.compile(
 _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?"
     rf"|{_NO_PROBLEM}|all\s+good"
-    r"|responsive|reachable|succeed\w*|successful\w*"
+    r"|responsive|reachable|accessible|online|succeed\w*|successful\w*"
     r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
@@ -442,6 +442,8 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("zero free inodes on the partition").value
     'failing'
+    >>> state("all datastores accessible").value, state("the datastore went inaccessible").value
+    ('working', 'failing')
     """
     text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
@@ -575,7 +577,8 @@ class Scope(Enum):
 
 _PEERS = (
     r"(?:vms?|virtual\s+machines?|hosts?|servers?|clients?|users?|machines?|guests?|nodes?"
-    r"|boxe?s?|computers?|pcs?|workstations?|members?)"
+    r"|boxe?s?|computers?|pcs?|workstations?|members?|standbys?|replicas?|secondar(?:y|ies)"
+    r"|dcs?|domain\s+controllers?)"
 )
 _HIT = (
     r"(?:affected|impacted|hit|broken|failing|failed|down|dropping|dropped|lost|losing"
@@ -589,7 +592,7 @@ _SOME = (
     r"(?:this|that|the|one|two|three|some|a\s+(?:few|couple|handful|subset|group|part"
     r"|particular\s+\w+|small\s+\w+)|one\s+(?:group|set|batch))"
 )
-_OTHERS = rf"\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?{_PEERS}\s+"
+_OTHERS = rf"\b(?:the\s+)?(?:other|rest\s+of\s+the|remaining)\s+(?:\d+\s+)?(?:\w+\s+)?{_PEERS}\s+"
 _NARROW = re.compile(
     rf"\b(?:only|just)\s+{_SOME}\s+(?:of\s+(?:the|our)\s+)?(?:\w+\s+)?{_PEERS}\b"
     rf"|{_OTHERS}(?:[\w'/-]+\s+){{0,8}}?{_FINE}\b"
@@ -616,6 +619,8 @@ def scope(text: str) -> Scope:
     ...     "it's not just this VM", "VMs on other hosts talk fine", "the host is down",
     ...     "the other 15 hosts reconnected fine after the reboot", "other sites work"]]
     ['wide', 'narrow', 'narrow', 'narrow', 'wide', 'wide', 'narrow', 'neutral', 'narrow', 'neutral']
+    >>> scope("the remaining local standby is streaming fine with ~0 lag").value
+    'narrow'
     """
     narrow = bool(_NARROW.search(_WIDE.sub(" ", text)))  # "not just this VM" is wide
     return _either(narrow, bool(_WIDE.search(text)), Scope.NARROW, Scope.WIDE, Scope.NEUTRAL)
