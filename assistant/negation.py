@@ -63,7 +63,7 @@ _FAILURE_STATES = re.compile(
     re.IGNORECASE,
 )
 _DENIALS = re.compile(
-    rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|unaffected"
+    rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|unaffected|ruled\s+out"
     rf"|{_CONTRACTED})\b|^\W*without\b",
     re.IGNORECASE,
 )
@@ -238,6 +238,8 @@ def is_negated(text: str) -> bool:
     ...     "tons of failed logins from IPs I don't recognise", "no idea why it fails"]]
     [False, False, False]
     >>> is_negated("we don't use ip hash"), is_negated("I'm not sure it is the switch")
+    (True, True)
+    >>> is_negated("Things we ruled out: DFW"), is_negated("the switch is ruled out")
     (True, True)
     """
     return bool(_DENIALS.search(_bare(text)))
