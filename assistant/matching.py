@@ -215,7 +215,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
     it ("the host client just spins and times out" stays whole), or after it when first,
     except a short denial ("no error"), which is left out: joined, it would deny its
     neighbour. When that leaves one part, the clause stays whole, unless a denial was
-    left out ("it just sits there, no error, no progress" is read as "it just sits there").
+    left out of an affirmation ("it just sits there, no error, no progress" is read as
+    "it just sits there").
 
     >>> [p.text for p in _parts("it went down, and the host client spins and times out", 0)]
     ['it went down', 'the host client spins and times out']
@@ -228,6 +229,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
     >>> [p.text for p in _parts("the restore just sits there forever, no error, no progress", 0)]
     ['the restore just sits there forever']
     >>> _parts("we bumped max_connections 200 -> 400 and restarted, no change", 0)
+    []
+    >>> _parts("nothing changed on our side, no deploy", 0)
     []
     """
     pieces, pos = [], 0
@@ -261,7 +264,10 @@ def _parts(text: str, offset: int) -> list[Clause]:
             return []
         begin = offset + text.index(piece, start)
         parts.append(Clause(piece, begin, begin + len(piece)))
-    return parts if len(parts) >= 2 or dropped else []
+    # one part left after its short denials: read alone only when the whole would deny
+    # what that part affirms ("nothing changed on our side, no deploy" stays whole)
+    alone = len(parts) == 1 and dropped and not is_negated(parts[0].text)
+    return parts if len(parts) >= 2 or alone else []
 
 
 class PhrasingSearch(Protocol):
