@@ -152,7 +152,7 @@ def run_sherlog(
     results = []
     for n, case in enumerate(cases, start=1):
         if progress and (n % 10 == 0 or n == len(cases)):
-            progress(f"sherlog: {n}/{len(cases)} cases")
+            progress(f"{n}/{len(cases)} cases diagnosed")
         conversation = Conversation()
         answer, error = None, None
         start = time.perf_counter()
@@ -283,7 +283,7 @@ def run_eval(
     if baselines:
         for baseline in (BM25Baseline(kb), DenseBaseline(kb, sherlog.index)):
             if progress:
-                progress(f"{baseline.name}: {len(cases)} cases")
+                progress(f"baseline {baseline.name} on {len(cases)} cases")
             systems.append(_tuned(baseline.name, run_baseline(baseline, cases), tune_tag))
     return EvalRun(
         list(cases),
