@@ -89,14 +89,31 @@ def clauses(message: str) -> list[Clause]:
     ['other VMs on that host (other port groups', 'are fine']
     >>> [c.text for c in clauses("the app team insists esxi is broken and wants a reboot")]
     ['the app team insists esxi is broken and wants a reboot']
+    >>> [c.text for c in clauses("restarted vpxa (/etc/init.d/vpxa restart) -> no change")]
+    ['restarted vpxa (/etc/init.d/vpxa restart) -> no change']
+    >>> [c.text for c in clauses("I restarted the agents. No change.")]
+    ['I restarted the agents.', 'No change.']
     """
     found: list[Clause] = []
     pos = 0
+    sep_before = None
     for sep in [*_SPLIT.finditer(message), None]:
         end = sep.start() if sep else len(message)
         piece = message[pos:end]
         stripped = piece.strip()
-        if _says_something(stripped):
+        outcome = _NO_EFFECT.fullmatch(stripped.rstrip(".!"))
+        same_sentence = (
+            sep_before is not None
+            and "\n" not in sep_before.group()
+            and message[sep_before.start() - 1 : sep_before.start()] not in ".!?;"
+        )
+        if outcome and found and same_sentence:
+            # "restarted vpxa (/etc/init.d/vpxa restart) -> no change": the outcome
+            # belongs to the step before it, cut off at the bracket
+            last = found.pop()
+            end_of = pos + piece.index(stripped) + len(stripped)
+            found.append(Clause(message[last.start : end_of], last.start, end_of))
+        elif _says_something(stripped):
             start = pos + piece.index(stripped)
             # a guess or hearsay stays whole: "the app team insists esxi is broken and
             # wants the hosts rebooted" reports neither part as seen (a question is still
@@ -106,6 +123,7 @@ def clauses(message: str) -> list[Clause]:
             found += parts or [Clause(stripped, start, start + len(stripped))]
         if sep:
             pos = sep.end()
+        sep_before = sep
     return found[:MAX_CLAUSES]
 
 
@@ -124,6 +142,10 @@ _REQUEST = re.compile(
     r"|is|are|do|does|did)\b.*\?\s*$"
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
+    # a wish or a plan, not something seen: "not keen to reboot the host with 30 VMs on it"
+    r"|^(?:i'?m\s+|we'?re\s+|i\s+am\s+|we\s+are\s+)?(?:not\s+(?:keen|willing|eager)|reluctant"
+    r"|hesitant)\b|^(?:i|we)\s+(?:would\s+rather\s+not|(?:don'?t|do\s+not)\s+want|want"
+    r"|plan|would\s+like|(?:are|am)\s+(?:planning|going))\s+to\b"
     r"|^(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will|won't|isn't|'s)\b)"
     r"[^\s?]+\s*){1,3}\?+\s*$"
     r"|^(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
@@ -145,6 +167,10 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
     (True, True)
+    >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
+    True
+    >>> is_request("we want to move the vms off tonight"), is_request("we need to reboot it daily")
+    (True, False)
     >>> is_request("vCenter says the host is not responding")
     False
     >>> is_request("ip conflict??"), is_request("crash loop?")

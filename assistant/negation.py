@@ -64,6 +64,7 @@ _FAILURE_STATES = re.compile(
 )
 _DENIALS = re.compile(
     rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|unaffected|ruled\s+out"
+    rf"|unchanged|untouched|unmodified"
     rf"|{_CONTRACTED})\b|^\W*without\b",
     re.IGNORECASE,
 )
@@ -95,6 +96,9 @@ _UNSURE = (
     r"\b(?:not\s+(?:sure|certain|clear)|no\s+idea|(?:do|does|did)(?:n'?t|\s+not)\s+"
     r"(?:know|understand|get|see))\s+(?:what|why|how|where|who|which|whether)\b"
     r"|\b(?:\w+s|that|which)\s+(?:I|we)\s+(?:don'?t|do\s+not)\s+(?:recogni[sz]e|know)\b"
+    # a relative clause that describes: "drops of TCP packets that aren't SYNs"
+    r"|\b(?:that|which|who)\s+(?:(?:are|is|were|was|do|does|did|have|has)(?:n'?t|\s+not)"
+    r"|never)\b"
 )
 
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
@@ -241,6 +245,8 @@ def is_negated(text: str) -> bool:
     (True, True)
     >>> is_negated("Things we ruled out: DFW"), is_negated("the switch is ruled out")
     (True, True)
+    >>> is_negated("DFW rules unchanged"), is_negated("firewall drops packets that aren't SYNs")
+    (True, False)
     """
     return bool(_DENIALS.search(_bare(text)))
 
