@@ -313,7 +313,7 @@ class State(Enum):
 
 
 _FAILING = re.compile(
-    r"\b(?:fail\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
+    r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b)\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*|inaccessible|offline"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
@@ -452,6 +452,8 @@ def state(text: str) -> State:
     'failing'
     >>> state("all datastores accessible").value, state("the datastore went inaccessible").value
     ('working', 'failing')
+    >>> state("the VM failed over to vmnic3").value, state("the failover failed").value
+    ('neutral', 'failing')
     """
     text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
