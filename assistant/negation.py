@@ -313,7 +313,9 @@ class State(Enum):
 
 
 _FAILING = re.compile(
-    r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b)\w*|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
+    # "failed over" and "fails back" are events, not failures
+    r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b)\w*"
+    r"|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*|inaccessible|offline"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
