@@ -96,8 +96,9 @@ _UNSURE = (
     r"\b(?:not\s+(?:sure|certain|clear)|no\s+idea|(?:do|does|did)(?:n'?t|\s+not)\s+"
     r"(?:know|understand|get|see))\s+(?:what|why|how|where|who|which|whether)\b"
     r"|\b(?:\w+s|that|which)\s+(?:I|we)\s+(?:don'?t|do\s+not)\s+(?:recogni[sz]e|know)\b"
-    # a relative clause that describes: "drops of TCP packets that aren't SYNs"
-    r"|\b(?:that|which|who)\s+(?:(?:are|is|were|was|do|does|did|have|has)(?:n'?t|\s+not)"
+    # a relative clause that describes a noun: "drops of TCP packets that aren't SYNs"
+    # (one set off by a comma asserts: "the MAC starts with 00-0d, which isn't the VM")
+    r"|(?<=\w\s)(?:that|which|who)\s+(?:(?:are|is|were|was|do|does|did|have|has)(?:n'?t|\s+not)"
     r"|never)\b"
 )
 
@@ -247,6 +248,8 @@ def is_negated(text: str) -> bool:
     (True, True)
     >>> is_negated("DFW rules unchanged"), is_negated("firewall drops packets that aren't SYNs")
     (True, False)
+    >>> is_negated("which isn't the VM"), is_negated("it starts with 00-0d, which isn't the VM")
+    (True, True)
     """
     return bool(_DENIALS.search(_bare(text)))
 
