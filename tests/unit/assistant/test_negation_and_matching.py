@@ -143,8 +143,8 @@ class TestDeniedMentions:
             "we had PUMP-NOISE level 7 on the old controller a few weeks ago, could this be"
             " the same thing?"
         )
-        # the message's words are masked: what the toy embedder reads of the rest is all
-        assert [e.origin.kind for e in answer.evidence] in ([], [OriginKind.MESSAGE])
+        # no log-line evidence, and the message's words are masked from the prose reading
+        assert all(e.origin.kind is OriginKind.MESSAGE for e in answer.evidence)
         assert all("PUMP-NOISE" not in e.origin.text for e in answer.evidence)
 
     def test_a_message_that_is_back_counts_for_it(self, pump_sherlog):
