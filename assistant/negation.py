@@ -292,7 +292,7 @@ def absent_things(text: str) -> frozenset[str]:
     >>> absent_things("the host is not responding"), absent_things('log says "no route"')
     (frozenset(), frozenset())
     """
-    return frozenset().union(*(_stems(m) for m in _ABSENT.findall(_bare(text))))
+    return _words_at(_ABSENT, _bare(text))
 
 
 def negated_words(text: str) -> frozenset[str]:
@@ -303,8 +303,13 @@ def negated_words(text: str) -> frozenset[str]:
     >>> sorted(negated_words("Restart Management Agents in the DCUI changed nothing"))
     ['chan', 'dcui']
     """
-    found = _AROUND_CUE.findall(_bare(text))
-    return frozenset().union(*(_stems(f"{before} {after}") for before, after in found))
+    return _words_at(_AROUND_CUE, _bare(text))
+
+
+def _words_at(pattern: re.Pattern[str], bare: str) -> frozenset[str]:
+    """Stems of the words ``pattern``'s groups catch in ``bare`` (see :func:`_bare`)."""
+    caught = (" ".join(g for g in m.groups() if g) for m in pattern.finditer(bare))
+    return frozenset().union(*map(_stems, caught))
 
 
 class State(Enum):
@@ -775,13 +780,14 @@ class Reading:
 @lru_cache(maxsize=8192)
 def read(text: str) -> Reading:
     """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
+    bare = _bare(text)  # once for the denial and what it denies
     return Reading(
-        is_negated(text),
+        bool(_DENIALS.search(bare)),
         state(text),
         switch(text),
         owner(text),
         scope(text),
         settings(text),
-        absent_things(text),
-        negated_words(text),
+        _words_at(_ABSENT, bare),
+        _words_at(_AROUND_CUE, bare),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -354,10 +356,7 @@ def inference_params(overrides: Sequence[str]) -> InferenceParams:
     ...
     ui.cli.UserError: --param prior=0.4: no such parameter; one of evidence_weight, ...
     """
-    import dataclasses
-    import math
-
-    from graph.inference import DEFAULT
+    from graph.inference import DEFAULT  # networkx: loaded only by the commands that need it
 
     names = sorted(f.name for f in dataclasses.fields(DEFAULT))
     changed: dict[str, float] = {}
