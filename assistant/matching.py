@@ -236,6 +236,44 @@ def _mask(message: str, spans: Sequence[tuple[int, int, int]]) -> str:
     return "\n".join(lines)
 
 
+_WORD = re.compile(r"[A-Za-z][\w.'/-]*")
+_BESIDE = re.compile(r"[\s\"'`:;,.()\[\]<>-]*")
+
+
+def _keeps_words(clause: Clause, masked: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether a clause in or beside a masked span (a line a log pattern read) still says
+    something of its own: what a mask leaves of ``vmkernel.log has "No space left on
+    device"`` is a lead-in of two words, and resembles every phrasing that names the log.
+    ``spans`` are the masked (start, end) offsets in ``masked``, the masked message.
+
+    >>> text = _mask('vmkernel.log has "No space left on device"', [(1, 17, 43)])
+    >>> [_keeps_words(c, text, [(17, 43)]) for c in clauses(text)]
+    [False]
+    >>> text = _mask('the vmkernel.log of esx12 has "No space left"', [(1, 30, 45)])
+    >>> [_keeps_words(c, text, [(30, 45)]) for c in clauses(text)]
+    [True]
+    """
+    if len(_WORD.findall(clause.text)) >= 3:
+        return True
+    return not any(
+        (start < clause.end and end > clause.start)
+        or (start >= clause.end and _BESIDE.fullmatch(masked[clause.end : start]))
+        or (end <= clause.start and _BESIDE.fullmatch(masked[end : clause.start]))
+        for start, end in spans
+    )
+
+
+def _offsets(message: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """(1-based line, start, end) spans as (start, end) offsets in ``message``."""
+    line_starts = [0]
+    for n, char in enumerate(message):
+        if char == "\n":
+            line_starts.append(n + 1)
+    return [
+        (line_starts[line - 1] + start, line_starts[line - 1] + end) for line, start, end in spans
+    ]
+
+
 def _parts(text: str, offset: int) -> list[Clause]:
     """The and/comma-joined parts of a clause; a part under 3 words joins the one before
     it ("the host client just spins and times out" stays whole), or after it when first,
@@ -336,8 +374,12 @@ def match_symptoms(
     ``connection_mirror True`` from ``False``), so those characters are blanked out.
     """
     if masked:
-        message = _mask(message, masked)
-    pieces = [c for c in clauses(message) if not is_request(c.text)]
+        blanked = _mask(message, masked)
+        spans = _offsets(message, masked)
+        pieces = [c for c in clauses(blanked) if _keeps_words(c, blanked, spans)]
+    else:
+        pieces = clauses(message)
+    pieces = [c for c in pieces if not is_request(c.text)]
     if not pieces:
         return []
     vectors = embedder.embed_documents([c.text for c in pieces])

@@ -68,6 +68,22 @@ class TestMatchSymptoms:
         message = "widget alpha fails"
         assert match_symptoms(message, fake_embedder, index, masked=[(1, 0, len(message))]) == []
 
+    def test_what_a_mask_leaves_of_a_quoted_line_is_not_read(self, index, fake_embedder):
+        # the pattern read the quoted line; "widget alpha" alone is a lead-in to it
+        message = 'widget alpha "WIDGET-ALPHA-FAIL at boot"'
+        quote = message.index('"')
+        assert (
+            match_symptoms(message, fake_embedder, index, masked=[(1, quote, len(message))]) == []
+        )
+        # a clause the mask left whole is still read
+        (evidence,) = match_symptoms(
+            message + "\nwidget alpha fails",
+            fake_embedder,
+            index,
+            masked=[(1, quote, len(message))],
+        )
+        assert evidence.origin.text == "widget alpha fails"
+
     def test_a_question_to_sherlog_is_not_an_observation(self, index, fake_embedder):
         assert match_symptoms("should widget alpha fail?", fake_embedder, index) == []
         (evidence,) = match_symptoms("why does widget alpha fail?", fake_embedder, index)
