@@ -23,6 +23,7 @@ __all__ = [
     "CaseResult",
     "CitationRef",
     "Ranked",
+    "abstention_frontier",
     "abstention_precision_recall",
     "accuracy_at_k",
     "brier_score",
@@ -177,6 +178,56 @@ def abstention_precision_recall(
     should = [r for r in results if not r.in_kb]
     right = sum(1 for r in abstained if not r.in_kb)
     return _ratio(right, len(abstained)), _ratio(right, len(should))
+
+
+FRONTIER_LIMITS = (0.05, 0.10, 0.20)
+
+
+def abstention_frontier(
+    results: Iterable[CaseResult], limits: Sequence[float] = FRONTIER_LIMITS
+) -> list[dict[str, float]]:
+    """What a threshold on the confidence in "unknown" could reach instead of Sherlog's
+    rule (abstain when "unknown" has the largest posterior): for each limit on the
+    false-answer rate, the threshold t (answer when the confidence in "unknown" is under
+    t, with the causes as ranked) that gives the best AC@3, then AC@1, on these cases, and
+    what it gives. This is an oracle chosen on the cases it is scored on: it shows the
+    trade-off between the two kinds of error, not a setting. Empty without both in-KB
+    and out-of-KB cases that carry an "unknown" confidence (the baselines have none).
+
+    >>> r = lambda i, exp, u, *causes: CaseResult(
+    ...     i, exp, tuple(Ranked(c, 0.5) for c in causes), u >= 0.5, unknown_confidence=u)
+    >>> cases = [r("1", "a", 0.1, "a"), r("2", "b", 0.6, "b"), r("3", None, 0.3, "a"),
+    ...          r("4", None, 0.9, "a")]
+    >>> [(f["limit"], f["threshold"], f["far"], f["ac@3"]) for f in abstention_frontier(cases)]
+    [(0.05, 0.3, 0.0, 0.5), (0.1, 0.3, 0.0, 0.5), (0.2, 0.3, 0.0, 0.5)]
+    >>> abstention_frontier(cases, [0.5])[0]["ac@3"]  # answering case 3 wrongly buys case 2
+    1.0
+    """
+    scored = [r for r in results if r.unknown_confidence is not None]
+    in_kb = [r for r in scored if r.in_kb]
+    outside = [r for r in scored if not r.in_kb]
+    if not in_kb or not outside:
+        return []
+
+    def rank(r: CaseResult) -> int | None:
+        causes = [x.cause for x in r.ranked]
+        return next((n for n, c in enumerate(causes, 1) if c in r.accepted), None)
+
+    ranks = [(r.unknown_confidence, rank(r)) for r in in_kb]
+    unknowns = sorted({u for u, _ in ranks} | {r.unknown_confidence for r in outside})
+    points = []
+    for t in [*unknowns, math.inf]:
+        far = sum(1 for r in outside if r.ranked and r.unknown_confidence < t) / len(outside)
+        hits = [n for u, n in ranks if u < t and n is not None]
+        ac3 = sum(1 for n in hits if n <= 3) / len(in_kb)
+        ac1 = sum(1 for n in hits if n == 1) / len(in_kb)
+        points.append((t, far, ac1, ac3))
+    frontier = []
+    for limit in limits:
+        allowed = [p for p in points if p[1] <= limit + 1e-12]
+        t, far, ac1, ac3 = max(allowed, key=lambda p: (p[3], p[2], -p[1]))
+        frontier.append({"limit": limit, "threshold": t, "far": far, "ac@1": ac1, "ac@3": ac3})
+    return frontier
 
 
 def reliability_bins(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.metrics import reliability_bins
+from evals.metrics import abstention_frontier, accuracy_at_k, false_answer_rate, reliability_bins
 from evals.runner import EvalRun
 
 __all__ = ["METRICS", "render_markdown", "render_terminal", "write_report"]
@@ -138,6 +138,37 @@ def _threshold_lines(run: EvalRun) -> list[str]:
     return lines
 
 
+def _frontier_table(run: EvalRun) -> list[str]:
+    """Per split: Sherlog's rule, then the best a threshold on "unknown" could do under
+    each cap on the false-answer rate (:func:`evals.metrics.abstention_frontier`)."""
+    rows = []
+    for split, ids in run.splits().items():
+        if split == "all":
+            continue
+        wanted = set(ids)
+        results = [r for r in run.sherlog.results if r.id in wanted]
+        frontier = abstention_frontier(results)
+        if not frontier:
+            continue
+        far = false_answer_rate(results)
+        rule = [_show(accuracy_at_k(results, 1)), _show(accuracy_at_k(results, 3))]
+        rows.append([split, "Sherlog: abstain when unknown ranks first", "—", _show(far), *rule])
+        for point in frontier:
+            t = point["threshold"]
+            rows.append(
+                [
+                    split,
+                    f"best threshold with FAR <= {point['limit']:.2f}",
+                    "any" if math.isinf(t) else f"< {t:.3f}",
+                    _show(point["far"]),
+                    _show(point["ac@1"]),
+                    _show(point["ac@3"]),
+                ]
+            )
+    headers = ["split", "rule", "answer while P(unknown)", "FAR", "AC@1", "AC@3"]
+    return _table(headers, rows) if rows else []
+
+
 def _by_tag_table(run: EvalRun, ids: Sequence[str]) -> list[str]:
     wanted = set(ids)
     cases = [c for c in run.cases if c.id in wanted]
@@ -218,6 +249,22 @@ def render_markdown(run: EvalRun, command: str, kb_line: str, figure: str | None
                 ids = splits[split]
                 out += ["", f"### {_title(split, ids).capitalize()}", ""]
                 out += _interactive_table(block, run.max_questions)
+    frontier = _frontier_table(run)
+    if frontier:
+        out += [
+            "",
+            "## Abstention trade-off",
+            "",
+            'Sherlog abstains when "not in the KB" (unknown) has the largest posterior. '
+            "Answering only while the posterior of unknown stays under a threshold trades "
+            "false answers against in-KB accuracy differently. Under each cap on the "
+            "false-answer rate, the rows give the threshold that would have scored the best "
+            "AC@3 on that split, and what it scores. The threshold is picked on the cases it "
+            "is scored on, so a row is a bound for any such rule on this posterior, not a "
+            "setting.",
+            "",
+            *frontier,
+        ]
     out += ["", "## Baseline thresholds", "", *(f"- {line}" for line in _threshold_lines(run))]
     for split, ids in splits.items():
         out += [

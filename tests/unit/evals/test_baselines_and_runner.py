@@ -191,6 +191,10 @@ class TestRunEval:
         by_test_tag = markdown.split("## By tag, test split (3 cases)")[1].split("##")[0]
         assert "| oos " in by_test_tag and "logs" not in by_test_tag
         assert "| test " not in by_test_tag
+        trade_off = markdown.split("## Abstention trade-off")[1].split("##")[0]
+        assert "| test  | Sherlog: abstain when unknown ranks first" in trade_off
+        assert "best threshold with FAR <= 0.05" in trade_off
+        assert "| dev " not in trade_off  # no out-of-KB case there
         written = write_report(run, tmp_path / "report", "sherlog eval cases", "KB: small.")
         assert written.read_text().startswith("# Sherlog evaluation report")
         assert (tmp_path / "report" / "reliability.png").read_bytes()[:4] == b"\x89PNG"

@@ -10,6 +10,7 @@ from evals.metrics import (
     CaseResult,
     CitationRef,
     Ranked,
+    abstention_frontier,
     abstention_precision_recall,
     accuracy_at_k,
     brier_score,
@@ -158,3 +159,30 @@ class TestLatencyAndSlices:
         summary = summarize([result("a", "a", conf=7.5)], probabilities=False)
         assert summary["ece"] is None and summary["brier"] is None
         assert summary["ac@1"] == 1.0
+
+
+class TestAbstentionFrontier:
+    def cases(self):
+        # in-KB: right at rank 1 with unknown 0.2; right at rank 3 with unknown 0.5;
+        # ranked out with unknown 0.1. Out-of-KB: unknown 0.3 and 0.7.
+        return [
+            result("a", "a", "b", unknown=0.2),
+            result("b", "c", "d", "b", unknown=0.5),
+            result("e", "c", unknown=0.1),
+            result(None, "a", unknown=0.3),
+            result(None, "b", unknown=0.7),
+        ]
+
+    def test_each_cap_gets_the_best_threshold_under_it(self):
+        tight, loose, anything = abstention_frontier(self.cases(), [0.0, 0.5, 1.0])
+        # no false answer: answer only below 0.3, which keeps the rank-1 case
+        assert (tight["threshold"], tight["far"], tight["ac@1"]) == (0.3, 0.0, pytest.approx(1 / 3))
+        assert tight["ac@3"] == pytest.approx(1 / 3)
+        # one false answer of two buys the rank-3 case
+        assert (loose["threshold"], loose["far"], loose["ac@3"]) == (0.7, 0.5, pytest.approx(2 / 3))
+        # answering everything reaches no more, so the lower false-answer rate is kept
+        assert (anything["far"], anything["ac@3"]) == (0.5, pytest.approx(2 / 3))
+
+    def test_needs_both_kinds_of_case_with_an_unknown_confidence(self):
+        assert abstention_frontier(self.cases()[:3]) == []
+        assert abstention_frontier([result("a", "a", unknown=None), result(None, "a")]) == []
