@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Protocol
 
 from assistant.negation import is_negated, keeps_default, read
@@ -265,10 +266,7 @@ def _keeps_words(clause: Clause, masked: str, spans: Sequence[tuple[int, int]]) 
 
 def _offsets(message: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int]]:
     """(1-based line, start, end) spans as (start, end) offsets in ``message``."""
-    line_starts = [0]
-    for n, char in enumerate(message):
-        if char == "\n":
-            line_starts.append(n + 1)
+    line_starts = [0, *accumulate(len(line) + 1 for line in message.split("\n"))]
     return [
         (line_starts[line - 1] + start, line_starts[line - 1] + end) for line, start, end in spans
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = [
@@ -209,11 +209,8 @@ def abstention_frontier(
     if not in_kb or not outside:
         return []
 
-    def rank(r: CaseResult) -> int | None:
-        causes = [x.cause for x in r.ranked]
-        return next((n for n, c in enumerate(causes, 1) if c in r.accepted), None)
-
-    ranks = [(r.unknown_confidence, rank(r)) for r in in_kb]
+    # the rank each in-KB case would have if it answered
+    ranks = [(r.unknown_confidence, replace(r, abstained=False).rank()) for r in in_kb]
     unknowns = sorted({u for u, _ in ranks} | {r.unknown_confidence for r in outside})
     points = []
     for t in [*unknowns, math.inf]:
