@@ -451,5 +451,9 @@ def _clause_matches(
     top = max(h.score for h, _, _ in per_symptom.values())
     for hit, agrees, _ in per_symptom.values():
         reverses = revisiting.get(hit.symptom, agrees) != agrees
-        if hit.score >= top - CLAUSE_MARGIN or reverses:
+        # "teaming is route based on originating port ID" names the value of a setting,
+        # so it counts against "the teaming policy is IP hash" however much closer the
+        # clause is to another symptom: the words, not the embedding, say so
+        other_value = not agrees and clause_reading.names_other_value(read(hit.phrasing))
+        if hit.score >= top - CLAUSE_MARGIN or reverses or other_value:
             yield hit, agrees

@@ -740,8 +740,23 @@ class Reading:
             or {self.switch, other.switch} == {Switch.ON, Switch.OFF}
             or {self.owner, other.owner} == {Owner.SAME, Owner.OTHER}
             or {self.scope, other.scope} == {Scope.NARROW, Scope.WIDE}
-            or _other_values(self.settings, other.settings)
+            or self.names_other_value(other)
         )
+
+    def names_other_value(self, other: Reading) -> bool:
+        """Both name values of one setting and no value in common: the words themselves
+        say the two disagree, whatever an embedding makes of them.
+
+        >>> read("teaming is route based on originating port id").names_other_value(
+        ...     read("teaming policy on the vswitch is iphash"))
+        True
+        >>> read("teaming is route based on ip hash").names_other_value(
+        ...     read("load balancing is set to route based on IP hash"))
+        False
+        >>> read("the host client works").names_other_value(read("the host client hangs"))
+        False
+        """
+        return _other_values(self.settings, other.settings)
 
     def denies_other_thing(self, other: Reading) -> bool:
         """Both deny, but this one denies a thing the other's denial does not name: "no

@@ -136,6 +136,34 @@ class TestTwoDenials:
         assert self._read("no alarms anywhere", *hits) == {"no-faults": True}
 
 
+class TestNamedSettingValues:
+    """A clause naming one value of a setting counts against a phrasing naming another,
+    even when the clause is much closer to some other symptom."""
+
+    CLAUSE = "teaming on that vswitch is route based on originating port id"
+
+    def _read(self, *hits):
+        return {h.symptom: p for h, p in _clause_matches(clauses(self.CLAUSE)[0], hits, {})}
+
+    def test_another_value_counts_against_beyond_the_clause_margin(self):
+        hits = (
+            PhrasingHit(
+                "channel-mismatch", "a port channel for a vswitch on originating port id", 0.75
+            ),
+            PhrasingHit("ip-hash", "teaming policy on the vswitch is iphash", 0.72),
+        )
+        assert self._read(*hits) == {"channel-mismatch": True, "ip-hash": False}
+
+    def test_a_distant_match_without_a_named_value_still_does_not(self):
+        hits = (
+            PhrasingHit(
+                "channel-mismatch", "a port channel for a vswitch on originating port id", 0.75
+            ),
+            PhrasingHit("uplink-down", "the vswitch uplink went down", 0.70),
+        )
+        assert self._read(*hits) == {"channel-mismatch": True}
+
+
 class TestDeniedMentions:
     """A product message the user says is not there is evidence against its symptom."""
 
