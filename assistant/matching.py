@@ -420,6 +420,8 @@ def _clause_matches(
         phrasing = read(hit.phrasing)
         if clause_reading.denies_other_thing(phrasing):
             continue  # two denials of different things say nothing of each other
+        if clause_reading.names_other_action(phrasing):
+            continue  # nor do two different actions (power on, power off)
         # "never changed it" does not deny "still at the default": it affirms it
         denied = clause_reading.denied and (
             phrasing.denied or not keeps_default(clause.text, hit.phrasing)

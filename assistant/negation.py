@@ -670,6 +670,35 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
 }
 
 
+# Actions an embedding hardly tells apart either ("powering on a VM fails" against "can't
+# power off the VM"). Unlike a setting's values, one action says nothing about the other:
+# a clause and a phrasing naming different ones do not speak of each other at all.
+_ACTION_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
+    "power": {
+        "on": re.compile(r"\bpower(?:s|ed|ing)?[\s-]*on\b", re.IGNORECASE),
+        "off": re.compile(r"\bpower(?:s|ed|ing)?[\s-]*off\b", re.IGNORECASE),
+    },
+}
+
+
+def _named(table: dict[str, dict[str, re.Pattern[str]]], text: str) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (name, value)
+        for name, values in table.items()
+        for value, pattern in values.items()
+        if pattern.search(text)
+    )
+
+
+def actions(text: str) -> frozenset[tuple[str, str]]:
+    """The named actions ``text`` mentions, as (action, value) pairs.
+
+    >>> sorted(actions("powering on a VM there fails")), sorted(actions("VM won't power-off"))
+    ([('power', 'on')], [('power', 'off')])
+    """
+    return _named(_ACTION_VALUES, text)
+
+
 def settings(text: str) -> frozenset[tuple[str, str]]:
     """The named setting values ``text`` mentions, as (setting, value) pairs.
 
@@ -679,12 +708,7 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     >>> sorted(settings("bond0 runs balance-alb (mode 6)"))
     [('bond-mode', 'alb-tlb')]
     """
-    return frozenset(
-        (setting, value)
-        for setting, values in _SETTING_VALUES.items()
-        for value, pattern in values.items()
-        if pattern.search(text)
-    )
+    return _named(_SETTING_VALUES, text)
 
 
 def _other_values(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
@@ -709,6 +733,7 @@ class Reading:
     settings: frozenset[tuple[str, str]] = frozenset()
     absent: frozenset[str] = frozenset()  # see absent_things
     negated: frozenset[str] = frozenset()  # see negated_words
+    actions: frozenset[tuple[str, str]] = frozenset()
 
     def opposes(self, other: Reading, states: bool = True) -> bool:
         """One reports working what the other reports failing, on what the other has off,
@@ -758,6 +783,18 @@ class Reading:
         """
         return _other_values(self.settings, other.settings)
 
+    def names_other_action(self, other: Reading) -> bool:
+        """Both name an action of one kind and none in common: "powering on a VM fails"
+        says nothing of "the VM won't power off", for or against.
+
+        >>> read("powering on a VM there fails").names_other_action(
+        ...     read("can't power off the VM, it has a pending question"))
+        True
+        >>> read("the VM won't power on").names_other_action(read("power on fails"))
+        False
+        """
+        return _other_values(self.actions, other.actions)
+
     def denies_other_thing(self, other: Reading) -> bool:
         """Both deny, but this one denies a thing the other's denial does not name: "no
         cluster software" and "the agent died and never stopped properly" do not agree.
@@ -805,4 +842,5 @@ def read(text: str) -> Reading:
         settings(text),
         _words_at(_ABSENT, bare),
         _words_at(_AROUND_CUE, bare),
+        actions(text),
     )

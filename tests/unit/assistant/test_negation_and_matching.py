@@ -164,6 +164,20 @@ class TestNamedSettingValues:
         assert self._read(*hits) == {"channel-mismatch": True}
 
 
+class TestNamedActions:
+    """A clause naming one action says nothing of a phrasing naming another."""
+
+    def _read(self, text, *hits):
+        return {h.symptom: p for h, p in _clause_matches(clauses(text)[0], hits, {})}
+
+    def test_power_on_is_not_power_off(self):
+        hits = (
+            PhrasingHit("paused", "can't power off the VM, it has a pending question", 0.71),
+            PhrasingHit("power-on-fails", "the VM fails to power on", 0.70),
+        )
+        assert self._read("powering on a VM there fails", *hits) == {"power-on-fails": True}
+
+
 class TestDeniedMentions:
     """A product message the user says is not there is evidence against its symptom."""
 
