@@ -283,7 +283,9 @@ def rank_causes(
             if G.nodes.get(item.symptom, {}).get("kind") is not NodeKind.SYMPTOM:
                 continue
             ratio = likelihood(G, cause, item, params) / likelihood(G, UNKNOWN, item, params)
-            if ratio > 1.05:
+            if ratio > 1.05 and G.has_edge(cause, item.symptom):
+                # For: what this cause explains. A denial of something it has nothing to
+                # do with only tells against "not in the KB" and speaks for no cause.
                 support.append(item)
             elif ratio < 0.95 and (G.has_edge(cause, item.symptom) or item.strength >= 0.6):
                 # Against: a denied effect of this cause, or a strong observation that

@@ -202,6 +202,15 @@ class TestRankCauses:
         assert [e.symptom for e in ranked[0].supporting] == ["down", "night"]
         assert [e.symptom for e in ranked[1].contradicting] == ["night"]
 
+    def test_a_denial_speaks_only_for_the_causes_it_concerns(self, G):
+        # 'down' is shared by a and b, so it is common outside the KB too (0.1): denying
+        # it tells against unknown, but it is no reason for a cause that never shows it
+        add_cause(G, "c", 0.1)
+        shared = dataclasses.replace(PARAMS, generic_exponent=1.0)
+        ranked = {d.cause: d for d in rank_causes(G, [no("down"), yes("night")], shared)}
+        assert ranked["c"].supporting == ()
+        assert [e.symptom for e in ranked["a"].supporting] == ["night"]
+
     def test_denial_flips_the_ranking(self, G):
         ranked = rank_causes(G, [yes("down"), no("night")], PARAMS)
         assert ranked[0].confidence == pytest.approx(0.162 / (0.162 + 0.1568 + 0.0095))
