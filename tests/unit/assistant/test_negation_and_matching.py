@@ -90,6 +90,12 @@ class TestMatchSymptoms:
         assert (evidence.symptom, evidence.present) == ("alpha-symptom", True)
 
 
+def read_clause(text, *hits, revisiting=None):
+    """The symptoms the first clause of ``text`` speaks for, given its phrasing hits."""
+    found = _clause_matches(clauses(text)[0], hits, revisiting or {})
+    return {h.symptom: present for h, present in found}
+
+
 class TestCorrectionReadsWhatWasSaid:
     """A correcting clause may speak about a symptom said before even when another
     symptom resembles it a little more, but only to reverse it."""
@@ -101,8 +107,7 @@ class TestCorrectionReadsWhatWasSaid:
     )
 
     def _read(self, revisiting):
-        clause = clauses(self.CLAUSE)[0]
-        return {h.symptom: present for h, present in _clause_matches(clause, self.HITS, revisiting)}
+        return read_clause(self.CLAUSE, *self.HITS, revisiting=revisiting)
 
     def test_without_history_only_the_closest_symptom_counts(self):
         assert self._read({}) == {"spread-over-hosts": True}
@@ -118,8 +123,7 @@ class TestCorrectionReadsWhatWasSaid:
 class TestTwoDenials:
     """A denial agrees with a denying phrasing only when both deny the same thing."""
 
-    def _read(self, text, *hits):
-        return {h.symptom: present for h, present in _clause_matches(clauses(text)[0], hits, {})}
+    _read = staticmethod(read_clause)
 
     def test_a_denied_thing_is_not_the_phrasings_incidental_never(self):
         hits = (
@@ -143,7 +147,7 @@ class TestNamedSettingValues:
     CLAUSE = "teaming on that vswitch is route based on originating port id"
 
     def _read(self, *hits):
-        return {h.symptom: p for h, p in _clause_matches(clauses(self.CLAUSE)[0], hits, {})}
+        return read_clause(self.CLAUSE, *hits)
 
     def test_another_value_counts_against_beyond_the_clause_margin(self):
         hits = (
@@ -167,8 +171,7 @@ class TestNamedSettingValues:
 class TestNamedActions:
     """A clause naming one action says nothing of a phrasing naming another."""
 
-    def _read(self, text, *hits):
-        return {h.symptom: p for h, p in _clause_matches(clauses(text)[0], hits, {})}
+    _read = staticmethod(read_clause)
 
     def test_power_on_is_not_power_off(self):
         hits = (
