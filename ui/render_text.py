@@ -8,10 +8,26 @@ from assistant.answer import Answer, RankedCause
 from assistant.logread import occurrences, template_lines
 from graph.evidence import Evidence, OriginKind
 
-__all__ = ["render_text"]
+__all__ = ["percent", "render_text"]
 
 FIXES_FOR_CONFIDENCE = 0.15  # fix steps are shown for candidates at least this likely
 QUOTE_CHARS = 400
+
+
+def percent(p: float, decimals: int = 0) -> str:
+    """A probability as a percentage that never claims certainty it does not have: a
+    posterior rounds to 100% or 0% only when it is exactly that.
+
+    >>> percent(0.99997, 1), percent(0.42), percent(0.004), percent(1.0), percent(0.0, 1)
+    ('>99.9%', '42%', '<1%', '100%', '0%')
+    """
+    step = 10.0**-decimals
+    shown = round(p * 100, decimals)
+    if 0.0 < p < 1.0 and shown >= 100:
+        return f">{100 - step:.{decimals}f}%"
+    if 0.0 < p < 1.0 and shown <= 0:
+        return f"<{step:.{decimals}f}%"
+    return f"{shown:.{decimals}f}%" if 0.0 < p < 1.0 else f"{p:.0%}"
 
 
 def _bar(confidence: float, width: int = 20) -> str:
@@ -49,7 +65,7 @@ def _clip(text: str, limit: int) -> str:
 
 def _diagnosis(rank: int, d: RankedCause, lines: list[str]) -> None:
     lines.append(f"{rank}. {d.title}  [{d.cause}]")
-    lines.append(f"   confidence {d.confidence:5.1%} {_bar(d.confidence)}")
+    lines.append(f"   confidence {percent(d.confidence, 1):>6} {_bar(d.confidence)}")
     for item in d.supporting:
         lines.append(f"   + {_evidence_line(item)}")
     if d.resembles is not None:
@@ -90,7 +106,7 @@ def render_text(answer: Answer) -> str:
     if answer.abstained:
         lines.append(
             "I don't know: nothing in the knowledge base explains this well enough "
-            f"(unknown cause {answer.unknown_confidence:.0%})."
+            f"(unknown cause {percent(answer.unknown_confidence)})."
         )
         if answer.diagnoses:
             lines.append("Weak candidates:")
@@ -99,7 +115,7 @@ def render_text(answer: Answer) -> str:
     for rank, d in enumerate(answer.diagnoses, 1):
         _diagnosis(rank, d, lines)
     if not answer.abstained:
-        lines.append(f"Not in the knowledge base: {answer.unknown_confidence:.1%}")
+        lines.append(f"Not in the knowledge base: {percent(answer.unknown_confidence, 1)}")
     if answer.next_question:
         lines.append(f"Next question: {answer.next_question.text}  (yes / no / don't know)")
     if answer.checks:

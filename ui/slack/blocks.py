@@ -30,7 +30,7 @@ from assistant.logread import occurrences, template_lines
 from assistant.store import FeedbackKind
 from graph.evidence import Evidence, OriginKind
 from kb.index import PassageHit
-from ui.render_text import FIXES_FOR_CONFIDENCE
+from ui.render_text import FIXES_FOR_CONFIDENCE, percent
 from ui.web.render import article_link, clip
 
 __all__ = [
@@ -224,7 +224,7 @@ def _bar(confidence: float) -> str:
     """
     confidence = min(max(confidence, 0.0), 1.0)
     filled = round(confidence * BAR_WIDTH)
-    return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {confidence:.0%}"
+    return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent(confidence)}"
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -443,7 +443,7 @@ def answer_blocks(answer: Answer, *, turn: int, public_url: str | None = None) -
         head.append({"type": "header", "text": _plain(I_DONT_KNOW, HEADER_CHARS)})
     else:
         head.append({"type": "header", "text": _plain("Likely causes", HEADER_CHARS)})
-    head.append(_context([f"Not in the knowledge base: {answer.unknown_confidence:.0%}"]))
+    head.append(_context([f"Not in the knowledge base: {percent(answer.unknown_confidence)}"]))
     if answer.checks:
         checks = [_text(q.check or q.text, LINE_CHARS) for q in answer.checks]
         head.append(_bullets("*To narrow it down, collect:*", checks))
@@ -486,10 +486,12 @@ def answer_text(answer: Answer) -> str:
     """The message's plain-text fallback: the top cause and its confidence, or "I don't
     know", and the next question when there is one."""
     if answer.abstained or not answer.diagnoses:
-        lines = [f"{I_DONT_KNOW} (not in the knowledge base: {answer.unknown_confidence:.0%})."]
+        lines = [
+            f"{I_DONT_KNOW} (not in the knowledge base: {percent(answer.unknown_confidence)})."
+        ]
     else:
         top = answer.diagnoses[0]
-        lines = [f"Likely cause: {clip(top.title, TITLE_CHARS)} ({top.confidence:.0%})"]
+        lines = [f"Likely cause: {clip(top.title, TITLE_CHARS)} ({percent(top.confidence)})"]
     if answer.next_question is not None:
         lines.append(f"Next question: {clip(answer.next_question.text, LINE_CHARS)}")
     return "\n".join(_text(line, TEXT_CHARS) for line in lines)

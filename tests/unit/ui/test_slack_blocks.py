@@ -159,7 +159,7 @@ class TestAnswerBlocks:
             "type": "header",
             "text": {"type": "plain_text", "text": "Likely causes", "emoji": True},
         }
-        assert "Not in the knowledge base: 0%" in shown
+        assert "Not in the knowledge base: <1%" in shown
         titles = [t for t in texts(blocks) if t[:3] in ("*1.", "*2.")]
         assert titles[0].startswith("*1. Worn pump bearing*  `pump-bearing`\n█████░░░░░ 50%")
         assert titles[1].startswith("*2. Failed pump seal*  `pump-seal`")

@@ -9,7 +9,7 @@ from assistant.answer import Answer, RankedCause
 from assistant.errors import SherlogError
 from assistant.logread import template_lines
 from assistant.store import FeedbackKind
-from ui.render_text import FIXES_FOR_CONFIDENCE
+from ui.render_text import FIXES_FOR_CONFIDENCE, percent
 from ui.web.render import article_link, clip, evidence_html, passage_item
 from ui.web.resources import chat_session, loaded
 from ui.web.session import Upload, read_uploads
@@ -54,7 +54,7 @@ def send(text: str, uploads: list[Upload] = (), pasted: str = "") -> None:
 def diagnosis_card(rank: int, d: RankedCause, latest: bool, turn: int) -> None:
     with st.container(border=True):
         st.markdown(f"**{rank}. {d.title}**  `{d.cause}`")
-        st.progress(min(max(d.confidence, 0.0), 1.0), text=f"confidence {d.confidence:.0%}")
+        st.progress(min(max(d.confidence, 0.0), 1.0), text=f"confidence {percent(d.confidence)}")
         for item in d.supporting:
             st.markdown(f"{FOR} {evidence_html(item)}", unsafe_allow_html=True)
         if d.resembles is not None:
@@ -93,7 +93,7 @@ def show_answer(answer: Answer, latest: bool, turn: int) -> None:
     if answer.abstained:
         st.warning(
             "**I don't know.** Nothing in the knowledge base explains this well enough "
-            f"(not in the KB: {answer.unknown_confidence:.0%})."
+            f"(not in the KB: {percent(answer.unknown_confidence)})."
         )
         if answer.checks:
             st.markdown("**To narrow it down, collect:**")
@@ -105,7 +105,7 @@ def show_answer(answer: Answer, latest: bool, turn: int) -> None:
             st.markdown("**Weak candidates:**")
     else:
         st.markdown(
-            f"**Likely causes** (not in the knowledge base: {answer.unknown_confidence:.0%})"
+            f"**Likely causes** (not in the knowledge base: {percent(answer.unknown_confidence)})"
         )
     for rank, d in enumerate(answer.diagnoses, 1):
         diagnosis_card(rank, d, latest, turn)
