@@ -300,7 +300,7 @@ class Sherlog:
             unknown,
             evidence,
             informative[0] if informative else None,
-            [p for p in passages[:RELATED_PASSAGES] if p.score >= RELATED_MIN_SIMILARITY],
+            _related(passages),
             {
                 cause: hit
                 for cause, hit in resembling.items()
@@ -310,3 +310,19 @@ class Sherlog:
         )
         conversation.turns.append(replace(turn, question=answer.next_question))
         return replace(answer, logs=tuple(reports)) if reports else answer
+
+
+def _related(passages: Sequence[PassageHit]) -> list[PassageHit]:
+    """The passages worth reading next, best first: close enough to what was said, and
+    not an article's list of sources, which resembles any text naming its products.
+
+    >>> hit = lambda anchor, score: PassageHit("a", anchor, anchor.title(), "", score)
+    >>> [p.anchor for p in _related([hit("sources", 0.6), hit("cause", 0.5), hit("fix", 0.2)])]
+    ['cause']
+    """
+    fitting = (
+        p
+        for p in passages
+        if p.anchor not in REFERENCE_ANCHORS and p.score >= RELATED_MIN_SIMILARITY
+    )
+    return list(fitting)[:RELATED_PASSAGES]

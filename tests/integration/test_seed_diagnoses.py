@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.engine import RELATED_MIN_SIMILARITY
+from assistant.engine import REFERENCE_ANCHORS, RELATED_MIN_SIMILARITY
 from evals.cases import load_cases
 from tests.integration.conftest import run_cli
 
@@ -91,6 +91,16 @@ def test_out_of_scope_question_abstains(sherlog, text):
     # an abstention shows the related reading it found, and nothing it did not: a
     # passage below RELATED_MIN_SIMILARITY is only the nearest, not related
     assert all(p.score >= RELATED_MIN_SIMILARITY for p in answer.related)
+
+
+def test_related_reading_leaves_out_lists_of_sources(sherlog):
+    # this description's nearest passages include an article's Sources section, which
+    # names the same products but is nothing to read for a diagnosis
+    answer = sherlog.ask(
+        "half the VMs on datastore DS-NFS-02 froze around 3am and the host went grey in vcenter"
+    )
+    assert answer.related
+    assert not [p for p in answer.related if p.anchor in REFERENCE_ANCHORS]
 
 
 def test_an_abstention_near_the_kb_shows_related_reading(sherlog):
