@@ -162,13 +162,23 @@ def occurrences(origin: Origin) -> str:
 
 
 def template_lines(report: LogReport) -> list[str]:
-    """The most frequent unexplained templates of a report, as plain text."""
+    """The most frequent unexplained templates of a report, as plain text.
+
+    >>> from assistant.templates import Template
+    >>> one = Template("<TS> unit failed", 1, 1, "x", "a.log", 3)
+    >>> many = Template("<TS> disk offline", 9, 1200, "y", "a.log", 9)
+    >>> template_lines(LogReport("a.log", (), templates=(many, one), unexplained=1500))
+    ['≈1,200 lines like: <TS> disk offline', '≈1 line like: <TS> unit failed']
+    """
     approx = (
         "≈"
         if report.templates and report.unexplained > sum(t.sampled for t in report.templates)
         else ""
     )
-    return [f"{approx}{t.estimate:,} lines like: {t.text}" for t in report.templates]
+    return [
+        f"{approx}{t.estimate:,} {'line' if t.estimate == 1 else 'lines'} like: {t.text}"
+        for t in report.templates
+    ]
 
 
 def redact_hit(readers: LogReaders, hit: LogHit, addresses: bool = False) -> LogHit:
