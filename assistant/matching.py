@@ -57,6 +57,10 @@ _NO_EFFECT = re.compile(
     re.IGNORECASE,
 )
 _PAIRED = re.compile(r"\b(?:between|both)\s+(?:the\s+)?[\w./:-]+$", re.IGNORECASE)
+# A quoted message is one thing said, whatever "and" or commas it holds. A single quote
+# opens only where no letter precedes it and closes only where none follows ("can't" and
+# "workstation's" are not quotes).
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|(?<!\w)\'[^\n]*?\'(?!\w)')
 _SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
     r"(?!\s+(?:not|no|never)\b)\s+"
@@ -294,11 +298,17 @@ def _parts(text: str, offset: int) -> list[Clause]:
     []
     >>> _parts("nothing changed on our side, no deploy", 0)
     []
+    >>> [p.text for p in _parts("no logon: 'the trust between this host and the domain "
+    ...     "failed', other floors are fine", 0)]
+    ["no logon: 'the trust between this host and the domain failed'", 'other floors are fine']
     """
     pieces, pos = [], 0
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     for sep in [*_AND.finditer(text), None]:
         if sep and _PAIRED.search(text, 0, sep.start()):
             continue  # "between esx03 and esx04" names two things, it is not two clauses
+        if sep and any(start < sep.start() < end for start, end in quoted):
+            continue
         end = sep.start() if sep else len(text)
         if text[pos:end].strip():
             pieces.append([pos, end])
