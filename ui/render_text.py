@@ -21,13 +21,15 @@ def percent(p: float, decimals: int = 0) -> str:
     >>> percent(0.99997, 1), percent(0.42), percent(0.004), percent(1.0), percent(0.0, 1)
     ('>99.9%', '42%', '<1%', '100%', '0%')
     """
+    if p <= 0.0 or p >= 1.0:
+        return f"{p:.0%}"
     step = 10.0**-decimals
     shown = round(p * 100, decimals)
-    if 0.0 < p < 1.0 and shown >= 100:
+    if shown >= 100:
         return f">{100 - step:.{decimals}f}%"
-    if 0.0 < p < 1.0 and shown <= 0:
+    if shown <= 0:
         return f"<{step:.{decimals}f}%"
-    return f"{shown:.{decimals}f}%" if 0.0 < p < 1.0 else f"{p:.0%}"
+    return f"{shown:.{decimals}f}%"
 
 
 def _bar(confidence: float, width: int = 20) -> str:
