@@ -123,21 +123,19 @@ class TestCorrectionReadsWhatWasSaid:
 class TestTwoDenials:
     """A denial agrees with a denying phrasing only when both deny the same thing."""
 
-    _read = staticmethod(read_clause)
-
     def test_a_denied_thing_is_not_the_phrasings_incidental_never(self):
         hits = (
             PhrasingHit("agent-crashed", "the cluster software on the VMs died", 0.69),
             PhrasingHit("agent-crashed", "the cluster software died and never stopped", 0.65),
         )
-        assert self._read("no cluster software", *hits) == {"agent-crashed": False}
+        assert read_clause("no cluster software", *hits) == {"agent-crashed": False}
 
     def test_a_denial_of_the_same_thing_agrees(self):
         hits = (
             PhrasingHit("no-faults", "an alarm is raised on the host", 0.62),
             PhrasingHit("no-faults", "vCenter shows no alarms", 0.60),
         )
-        assert self._read("no alarms anywhere", *hits) == {"no-faults": True}
+        assert read_clause("no alarms anywhere", *hits) == {"no-faults": True}
 
 
 class TestNamedSettingValues:
@@ -171,14 +169,12 @@ class TestNamedSettingValues:
 class TestNamedActions:
     """A clause naming one action says nothing of a phrasing naming another."""
 
-    _read = staticmethod(read_clause)
-
     def test_power_on_is_not_power_off(self):
         hits = (
             PhrasingHit("paused", "can't power off the VM, it has a pending question", 0.71),
             PhrasingHit("power-on-fails", "the VM fails to power on", 0.70),
         )
-        assert self._read("powering on a VM there fails", *hits) == {"power-on-fails": True}
+        assert read_clause("powering on a VM there fails", *hits) == {"power-on-fails": True}
 
 
 class TestDeniedMentions:
