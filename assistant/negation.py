@@ -326,7 +326,8 @@ _FAILING = re.compile(
     r"|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*|inaccessible|offline"
-    r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged|(?:is|are|was|were|gets?|got)\s+full"
+    r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged"
+    r"|(?:is|are|was|were|gets?|got)\s+(?:(?:completely|totally|entirely|fully|really|100%)\s+)?full"
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
     r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
     r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?"
@@ -444,6 +445,8 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("all the datastores are half empty").value
     'working'
+    >>> state("the drive with the db files is completely full").value
+    'failing'
     >>> state("df -h shows 58% used").value, state("the datastore has 3TB free??").value
     ('working', 'working')
     >>> state("mount shows rw").value, state("touch says Read-only file system").value
