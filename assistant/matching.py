@@ -11,9 +11,10 @@ log line (see :mod:`assistant.logscan`).
 A clause is one observation: it speaks only for the symptom it matches best (and for
 near-ties within ``CLAUSE_MARGIN``), so one sentence does not vouch for a whole
 neighbourhood of related symptoms, which the single-fault model would count several
-times over. A clause whose parts are joined by "and" or commas is replaced by its parts, since
-"the VMs are still running and SSH works" states two facts, and a denial in one part
-("...and didn't change anything else") says nothing about the others.
+times over. A clause whose parts are joined by "and", commas, "after" or "since" is replaced
+by its parts, since "the VMs are still running and SSH works" states two facts, as does
+"the VIP went dark after we pulled an uplink", and a denial in one part ("...and didn't
+change anything else") says nothing about the others.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ CLAUSE_MARGIN = 0.02
 AGREEMENT_MARGIN = 0.05  # an agreeing phrasing this close to a disagreeing one wins
 MAX_CLAUSES = 64
 
-_AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+", re.IGNORECASE)
+_AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+|\s+(?:ever\s+)?\b(?:after|since)\s+", re.IGNORECASE)
 _NO_EFFECT = re.compile(
     r"\W*(?:no|nothing|zero)\s+(?:changed?|change[sd]|difference|luck|help|improvement|effect)\b"
     r"|\W*(?:didn'?t|did\s+not|doesn'?t|does\s+not)\s+(?:help|change|matter)\b",
@@ -277,7 +278,8 @@ def _offsets(message: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[
 
 
 def _parts(text: str, offset: int) -> list[Clause]:
-    """The and/comma-joined parts of a clause; a part under 3 words joins the one before
+    """The parts of a clause joined by "and", commas, "after" or "since" (what happened,
+    and the event it followed, are two facts); a part under 3 words joins the one before
     it ("the host client just spins and times out" stays whole), or after it when first,
     except a short denial ("no error"), which is left out: joined, it would deny its
     neighbour. When that leaves one part, the clause stays whole, unless a denial was
@@ -286,6 +288,10 @@ def _parts(text: str, offset: int) -> list[Clause]:
 
     >>> [p.text for p in _parts("it went down, and the host client spins and times out", 0)]
     ['it went down', 'the host client spins and times out']
+    >>> [p.text for p in _parts("the VIP went dark after we pulled one esxi uplink", 0)]
+    ['the VIP went dark', 'we pulled one esxi uplink']
+    >>> _parts("ssh freezes after the reboot", 0), _parts("it broke since monday", 0)
+    ([], [])
     >>> _parts("ping, ssh and https", 0)
     []
     >>> _parts("vmotion between esx03 and esx04 times out since the move", 0)
