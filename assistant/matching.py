@@ -51,7 +51,11 @@ CLAUSE_MARGIN = 0.02
 AGREEMENT_MARGIN = 0.05  # an agreeing phrasing this close to a disagreeing one wins
 MAX_CLAUSES = 64
 
-_AND = re.compile(r"\s*(?:,\s*and|\band|,)\s+|\s+(?:ever\s+)?\b(?:after|since)\s+", re.IGNORECASE)
+_AND = re.compile(
+    r"\s*(?:,\s*and|\band|,)\s+"
+    r"|\s+(?:(?:ever|right|just|shortly|soon|immediately)\s+)?\b(?:after|since)\s+",
+    re.IGNORECASE,
+)
 _NO_EFFECT = re.compile(
     r"\W*(?:no|nothing|zero)\s+(?:changed?|change[sd]|difference|luck|help|improvement|effect)\b"
     r"|\W*(?:didn'?t|did\s+not|doesn'?t|does\s+not)\s+(?:help|change|matter)\b",
@@ -288,8 +292,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
 
     >>> [p.text for p in _parts("it went down, and the host client spins and times out", 0)]
     ['it went down', 'the host client spins and times out']
-    >>> [p.text for p in _parts("the VIP went dark after we pulled one esxi uplink", 0)]
-    ['the VIP went dark', 'we pulled one esxi uplink']
+    >>> [p.text for p in _parts("the VIP went dark right after we pulled one uplink", 0)]
+    ['the VIP went dark', 'we pulled one uplink']
     >>> _parts("ssh freezes after the reboot", 0), _parts("it broke since monday", 0)
     ([], [])
     >>> _parts("ping, ssh and https", 0)
