@@ -345,9 +345,10 @@ _WORKING = re.compile(
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
     r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
     r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
+    r"|(?:is|are|was|were|still)\s+valid|valid\s+(?:until|till|through)"
     r"|active\s*(?:/|\()\s*running"
     r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and|shows?|showing|shown|reports?"
-    r"|reported|listed|marked)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
+    r"|reported|listed|marked|says?|said)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
     r"(?!\s+(?:out|low|short|slow|hot|at|into|on\s+fumes)\b))\b",
     re.IGNORECASE,
 )
@@ -429,6 +430,10 @@ def state(text: str) -> State:
     'working'
     >>> state("SSH to the host still works").value
     'working'
+    >>> state("/etc/init.d/vpxa status says running").value
+    'working'
+    >>> state("cert checked, valid till 2026").value, state("the cert is still valid").value
+    ('working', 'working')
     >>> state("the backlog keeps growing").value
     'failing'
     >>> state("ping works but SSH hangs").value
@@ -655,7 +660,10 @@ def scope(text: str) -> Scope:
 _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
     "teaming": {
         "ip-hash": re.compile(r"\bip[\s-]*hash\b", re.IGNORECASE),
-        "port-id": re.compile(r"\b(?:originating\s+)?(?:virtual\s+)?port[\s-]*id\b", re.I),
+        # vSphere's own label: "Route based on originating virtual port" (older: "...port ID")
+        "port-id": re.compile(
+            r"\boriginating\s+(?:virtual\s+)?port\b|\b(?:virtual\s+)?port[\s-]*id\b", re.I
+        ),
         "mac-hash": re.compile(r"\b(?:source\s+)?mac[\s-]*hash\b", re.IGNORECASE),
         "nic-load": re.compile(r"\b(?:physical\s+)?nic\s+load\b|\bload[\s-]+based\b", re.I),
         "explicit": re.compile(r"\bexplicit\s+failover\b|\buse\s+explicit\b", re.I),
@@ -710,6 +718,8 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     [('failure-detection', 'link-status'), ('teaming', 'port-id')]
     >>> sorted(settings("bond0 runs balance-alb (mode 6)"))
     [('bond-mode', 'alb-tlb')]
+    >>> sorted(settings('the port group is on "Route based on originating virtual port"'))
+    [('teaming', 'port-id')]
     """
     return _named(_SETTING_VALUES, text)
 
