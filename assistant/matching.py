@@ -442,6 +442,8 @@ def _clause_matches(
             continue  # two denials of different things say nothing of each other
         if clause_reading.names_other_action(phrasing):
             continue  # nor do two different actions (power on, power off)
+        if clause_reading.names_other_code(phrasing):
+            continue  # nor two different product codes (KRB_AP_ERR_MODIFIED, ..._SKEW)
         # "never changed it" does not deny "still at the default": it affirms it
         denied = clause_reading.denied and (
             phrasing.denied or not keeps_default(clause.text, hit.phrasing)

@@ -710,6 +710,42 @@ def actions(text: str) -> frozenset[tuple[str, str]]:
     return _named(_ACTION_VALUES, text)
 
 
+# Product codes, which name one message exactly and which a sentence embedding hardly
+# tells apart ("KRB_AP_ERR_MODIFIED" against "KRB_AP_ERR_SKEW", ORA-01653 against
+# ORA-00257, event 4740 against 4625): constants in capitals with underscores, Oracle,
+# Db2 and Apache message numbers, Cisco mnemonics, NTSTATUS values and event IDs.
+_CODES = re.compile(
+    r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}\b"
+    r"|\b(?:ORA|SQL|AH|TNS)-?\d{3,5}[A-Z]?\b"
+    r"|%[A-Z0-9_]+-\d-[A-Z0-9_]+"
+    r"|\b0x[0-9A-Fa-f]{8}\b"
+)
+_LEADING_ZEROS = re.compile(r"^((?:ORA|SQL|AH|TNS))0+(?=\d)")
+_EVENT_IDS = re.compile(
+    r"\bevent(?:\s+id)?\s*:?\s*(\d{3,5})\b|\b(\d{4})\s+events?\b", re.IGNORECASE
+)
+
+
+def codes(text: str) -> frozenset[str]:
+    """The product codes ``text`` names, normalised: capitals, no hyphens, no leading
+    zeros in a message number (``ORA-1653`` is ``ORA-01653``).
+
+    >>> sorted(codes("KRB_AP_ERR_MODIFIED in event 4 from Security-Kerberos"))
+    ['KRB_AP_ERR_MODIFIED']
+    >>> sorted(codes("ORA-01653 unable to extend; 4740 events on DC02; 0xC000006A"))
+    ['0XC000006A', 'EVENT 4740', 'ORA1653']
+    >>> codes("ORA-1653") == codes("ORA-01653")
+    True
+    >>> codes("the service crashes and systemd brings it back")
+    frozenset()
+    """
+    found = {
+        _LEADING_ZEROS.sub(r"\1", m.group().upper().replace("-", "")) for m in _CODES.finditer(text)
+    }
+    found |= {f"EVENT {a or b}" for a, b in _EVENT_IDS.findall(text)}
+    return frozenset(found)
+
+
 def settings(text: str) -> frozenset[tuple[str, str]]:
     """The named setting values ``text`` mentions, as (setting, value) pairs.
 
@@ -747,6 +783,7 @@ class Reading:
     absent: frozenset[str] = frozenset()  # see absent_things
     negated: frozenset[str] = frozenset()  # see negated_words
     actions: frozenset[tuple[str, str]] = frozenset()
+    codes: frozenset[str] = frozenset()
 
     def opposes(self, other: Reading, states: bool = True) -> bool:
         """One reports working what the other reports failing, on what the other has off,
@@ -808,6 +845,20 @@ class Reading:
         """
         return _other_values(self.actions, other.actions)
 
+    def names_other_code(self, other: Reading) -> bool:
+        """Both name product codes and none in common: "clients log KRB_AP_ERR_MODIFIED"
+        says nothing of "KRB_AP_ERR_SKEW in the event log", for or against.
+
+        >>> read("clients log KRB_AP_ERR_MODIFIED").names_other_code(
+        ...     read("the logon fails with KRB_AP_ERR_SKEW"))
+        True
+        >>> read("ORA-01653 in the alert log").names_other_code(read("ORA-01653: unable"))
+        False
+        >>> read("ORA-01653 in the alert log").names_other_code(read("the tablespace is full"))
+        False
+        """
+        return bool(self.codes and other.codes and not self.codes & other.codes)
+
     def denies_other_thing(self, other: Reading) -> bool:
         """Both deny, but this one denies a thing the other's denial does not name: "no
         cluster software" and "the agent died and never stopped properly" do not agree.
@@ -856,4 +907,5 @@ def read(text: str) -> Reading:
         _words_at(_ABSENT, bare),
         _words_at(_AROUND_CUE, bare),
         actions(text),
+        codes(text),
     )
