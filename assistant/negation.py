@@ -331,6 +331,9 @@ _FAILING = re.compile(
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
     r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
     r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?"
+    r"|mismatch\w*|skew(?:ed)?|differ(?:s|ed|ing)?|different\s+(?:time|clock)"
+    r"|(?:time|clock)\s+difference|(?:minutes|hours?|seconds)\s+(?:ahead|behind|off)\b"
+    r"|way\s+off\b|off\s+by\s+(?:about\s+|almost\s+|over\s+|~)?\d"
     r"|used\s+up|exhaust(?:ed|ion)|deplet(?:ed|ion)|(?:ran|runs?|running)\s+out"
     r"|out\s+of\s+(?:space|inodes|memory|disk|room|file\s+handles)"
     r"|(?:zero|0)\s+(?:free|avail\w*|left))\b",
@@ -432,6 +435,10 @@ def state(text: str) -> State:
     'working'
     >>> state("/etc/init.d/vpxa status says running").value
     'working'
+    >>> state("time is in sync everywhere").value, state("the clock is way off").value
+    ('working', 'failing')
+    >>> state("net time shows a different time than the DC").value
+    'failing'
     >>> state("cert checked, valid till 2026").value, state("the cert is still valid").value
     ('working', 'working')
     >>> state("the backlog keeps growing").value
