@@ -152,6 +152,10 @@ _REQUEST = re.compile(
     r"|is|are|do|does|did)\b.*\?\s*$"
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
+    # what the user read or was told, not what they saw: "I read that mirroring is off by
+    # default", "apparently the cert was renewed"
+    r"|^(?:i\s+|we\s+)?(?:(?:read|heard)\s+(?:that|somewhere|online|on)|(?:was|were)\s+told)\b"
+    r"|^(?:apparently|reportedly|supposedly|according\s+to)\b"
     # a wish or a plan, not something seen: "not keen to reboot the host with 30 VMs on it"
     r"|^(?:i'?m\s+|we'?re\s+|i\s+am\s+|we\s+are\s+)?(?:not\s+(?:keen|willing|eager)|reluctant"
     r"|hesitant)\b|^(?:i|we)\s+(?:would\s+rather\s+not|(?:don'?t|do\s+not)\s+want|want"
@@ -179,6 +183,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
     True
+    >>> is_request("I read that mirroring is off by default"), is_request("I read the log")
+    (True, False)
     >>> is_request("we want to move the vms off tonight"), is_request("we need to reboot it daily")
     (True, False)
     >>> is_request("vCenter says the host is not responding")
