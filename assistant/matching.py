@@ -152,6 +152,7 @@ _REQUEST = re.compile(
     r"|is|are|do|does|did)\b.*\?\s*$"
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
+    r"|^(?:(?:my|our)\s+(?:first\s+)?(?:guess|hunch|theory|suspicion|thought)|first\s+thought)\b"
     # what the user read or was told, not what they saw: "I read that mirroring is off by
     # default", "apparently the cert was renewed"
     r"|^(?:i\s+|we\s+)?(?:(?:read|heard)\s+(?:that|somewhere|online|on)|(?:was|were)\s+told)\b"
@@ -179,6 +180,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("Thought it might be the RDP certificate expiring")
     True
+    >>> is_request("My guess was MTU because of the tunnels"), is_request("First thought DFW")
+    (True, True)
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
     (True, True)
     >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
