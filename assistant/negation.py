@@ -53,7 +53,10 @@ _FAILURE_STATES = re.compile(
     r"|no\s+(?:longer|response|repl(?:y|ies)|answer|connectivity|network|access|route|space)"
     r"|not\s+only"
     r"|(?:not|\w+n'?t)\s+(?:compatible|supported)"
-    r"|can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not|unable\s+to|won'?t"
+    # "can't find anything APD-ish in the log" denies the APD, it reports no failure
+    r"|(?:can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not)"
+    r"(?!\s+(?:find|see|spot)\s+(?:any|anything|a\s+(?:trace|sign)|evidence)\b)"
+    r"|unable\s+to|won'?t"
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
     r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
     r"(?:work|respond|load|start|come|connect|replicate|sync|reply|answer|ping|resolve"
@@ -64,7 +67,7 @@ _FAILURE_STATES = re.compile(
 )
 _DENIALS = re.compile(
     rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|unaffected|ruled\s+out"
-    rf"|unchanged|untouched|unmodified"
+    rf"|unchanged|untouched|unmodified|cannot"
     rf"|{_CONTRACTED})\b|^\W*without\b",
     re.IGNORECASE,
 )
@@ -194,6 +197,10 @@ def is_negated(text: str) -> bool:
     >>> is_negated("the host is not responding in vCenter")
     False
     >>> is_negated("vCenter can't connect to the host")
+    False
+    >>> is_negated("can't find anything APD-ish in the log"), is_negated("I cannot find any")
+    (True, True)
+    >>> is_negated("The system cannot find the file specified")
     False
     >>> is_negated("SSH to the host still works")
     False
