@@ -339,7 +339,7 @@ _FAILING = re.compile(
     r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
     r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?"
     r"|mismatch\w*|skew(?:ed)?|differ(?:s|ed|ing)?|different\s+(?:time|clock)"
-    r"|(?:time|clock)\s+difference|(?:minutes|hours?|seconds)\s+(?:ahead|behind|off)\b"
+    r"|(?:time|clock)\s+difference|(?:min(?:ute)?s?|hours?|sec(?:ond)?s?)\s+(?:ahead|behind|off)\b"
     r"|way\s+off\b|off\s+by\s+(?:about\s+|almost\s+|over\s+|~)?\d"
     r"|used\s+up|exhaust(?:ed|ion)|deplet(?:ed|ion)|(?:ran|runs?|running)\s+out"
     r"|out\s+of\s+(?:space|inodes|memory|disk|room|file\s+handles)"
