@@ -8,8 +8,8 @@ an existing database...`` and the KB that knows that message are both right, so 
 phrasing that one of the KB's own log patterns reads is a quote of product output and
 is not judged.
 
-A phrasing counts as copied from a case when most of its words (``COPIED_SHARE``) lie in
-runs of ``RUN`` words that appear, in order, in one message of the case. Phrasings of
+A phrasing counts as copied from a case when at least ``COPIED_SHARE`` of its words (90%)
+lie in runs of ``RUN`` words that appear, in order, in one message of the case. Phrasings of
 fewer than ``MIN_WORDS`` words are too short to tell a copy from a common expression
 ("the VIP returns 503") and are not judged either.
 """
