@@ -163,6 +163,10 @@ _REQUEST = re.compile(
     r"|plan|would\s+like|(?:are|am)\s+(?:planning|going))\s+to\b"
     r"|^(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will|won't|isn't|'s)\b)"
     r"[^\s?]+\s*){1,3}\?+\s*$"
+    # a choice between guesses: "disk full or inodes??", "mtu or dfw?"
+    r"|^(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will|won't|isn't|'s)\b)"
+    r"[^\s?]+\s+){1,4}or\s+(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will"
+    r"|won't|isn't|'s)\b)[^\s?]+\s*){1,4}\?+\s*$"
     r"|^(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
     r"|vendor|support|someone|somebody|they|he|she|dba|guys?|people|everyone|everybody)"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
@@ -194,6 +198,8 @@ def is_request(text: str) -> bool:
     False
     >>> is_request("ip conflict??"), is_request("crash loop?")
     (True, True)
+    >>> is_request("disk full or inodes??"), is_request("the host is down or hung?")
+    (True, False)
     >>> is_request("why does vMotion fail at 21%?"), is_request("the host is down?")
     (False, False)
     """

@@ -373,11 +373,11 @@ _NONE_SEEN = re.compile(
 # How full something is: "100% used", "at 20%", "60% free", "3TB free", "0B free", "free 150MB"
 _PERCENT = re.compile(
     r"(?:\b(?:at|is|are|was|were|shows?|says|near|nearly|over|above|reached|hits?|under|below"
-    r"|less\s+than)\s+)"
+    r"|less\s+than|max(?:imum)?|peaks?(?:\s+at)?|tops?\s+out\s+at)\s+)"
     r"(?:(?:only|just|about|around|roughly|approx\w*|like|barely|merely|~)\s*)?"
-    r"(\d{1,3}(?:\.\d+)?)\s?%(\s*(?:free|avail\w*|left))?"
-    r"|(\d{1,3}(?:\.\d+)?)\s?%(?:\s*(?:(free|avail\w*|left)|used|full|use|usage|utili[sz]\w*"
-    r"|capacity))",
+    r"(\d{1,3}(?:\.\d+)?)\s?(?:%|\s+percent\b)(\s*(?:free|avail\w*|left))?"
+    r"|(\d{1,3}(?:\.\d+)?)\s?(?:%|\s+percent\b)(?:\s*(?:(free|avail\w*|left)|(?:\w+\s+)?used"
+    r"|full|use|usage|utili[sz]\w*|capacity))",
     re.IGNORECASE,
 )
 _AMOUNT_FREE = re.compile(
@@ -388,7 +388,8 @@ _AMOUNT_FREE = re.compile(
 )
 _UNIT = {"b": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
 _HIGH_SHARE = re.compile(
-    r"\b(?:9[5-9]|100)(?:\.\d+)?\s?%(?!\s*(?:of\b|free|avail|left|(?:packet\s+)?loss))",
+    r"\b(?:9[5-9]|100)(?:\.\d+)?\s?(?:%|\s+percent\b)"
+    r"(?!\s*(?:of\b|free|avail|left|(?:packet\s+)?loss))",
     re.IGNORECASE,
 )
 
@@ -410,6 +411,8 @@ def _fill_level(text: str) -> State:
     'working'
     >>> _fill_level("df -h: Use% 100%, Avail 0").value, _fill_level("100% packet loss").value
     ('failing', 'neutral')
+    >>> _fill_level("df -h max 61%").value, _fill_level("shows 99 percent log used").value
+    ('working', 'failing')
     """
     full = room = False
     for match in _PERCENT.finditer(text):
