@@ -168,7 +168,8 @@ _REQUEST = re.compile(
     r"[^\s?]+\s+){1,4}or\s+(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will"
     r"|won't|isn't|'s)\b)[^\s?]+\s*){1,4}\?+\s*$"
     r"|^(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
-    r"|vendor|support|someone|somebody|they|he|she|dba|guys?|people|everyone|everybody)"
+    r"|vendor|support|someone|somebody|they|he|she|dbas?|devs?|developers?|admins?"
+    r"|guys?|people|everyone|everybody)"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
     r"|believes?|swears?|wants?)\b",
     re.IGNORECASE | re.DOTALL,
@@ -188,6 +189,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
     (True, True)
+    >>> is_request('devs say "database is full"'), is_request("users say they can't save")
+    (True, False)
     >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
     True
     >>> is_request("I read that mirroring is off by default"), is_request("I read the log")

@@ -377,7 +377,9 @@ _PERCENT = re.compile(
     r"(?:(?:only|just|about|around|roughly|approx\w*|like|barely|merely|~)\s*)?"
     r"(\d{1,3}(?:\.\d+)?)\s?(?:%|\s+percent\b)(\s*(?:free|avail\w*|left))?"
     r"|(\d{1,3}(?:\.\d+)?)\s?(?:%|\s+percent\b)(?:\s*(?:(free|avail\w*|left)|(?:\w+\s+)?used"
-    r"|full|use|usage|utili[sz]\w*|capacity))",
+    r"|full|use|usage|utili[sz]\w*|capacity))"
+    # a column of a tool's output: "used_percent 100", "pct_used: 97"
+    r"|\b(?:used_?pct|used_?percent|pct_?used|percent_?used)\s*[:=]?\s*(\d{1,3}(?:\.\d+)?)\b",
     re.IGNORECASE,
 )
 _AMOUNT_FREE = re.compile(
@@ -413,10 +415,12 @@ def _fill_level(text: str) -> State:
     ('failing', 'neutral')
     >>> _fill_level("df -h max 61%").value, _fill_level("shows 99 percent log used").value
     ('working', 'failing')
+    >>> _fill_level("dba_tablespace_usage_metrics shows used_percent 100 for APP_DATA").value
+    'failing'
     """
     full = room = False
     for match in _PERCENT.finditer(text):
-        value = float(match.group(1) or match.group(3))
+        value = float(match.group(1) or match.group(3) or match.group(5))
         if match.group(2) or match.group(4):  # a free share
             full, room = full or value <= 2, room or value >= 10
         else:
