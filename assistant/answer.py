@@ -20,6 +20,7 @@ from kb.index import PassageHit
 if TYPE_CHECKING:
     from assistant.logread import LogReport
 from kb.model import KnowledgeBase
+from kb.products import product_note
 
 __all__ = [
     "CONFIDENT",
@@ -77,6 +78,8 @@ class RankedCause:
     contradicting: tuple[Evidence, ...]
     fixes: tuple[FixPlan, ...]
     resembles: PassageHit | None = None  # the passage the description is closest to
+    # why the products the user named count against it (kb.products), or ""
+    product_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ def compose_answer(
             d.contradicting,
             _fix_plans(G, kb, d.cause),
             resembling.get(d.cause),
+            product_note(G.nodes[d.cause].get("products", ()), d.other_products),
         )
         for d in ranking[:MAX_DIAGNOSES]
         if d.confidence >= MIN_SHOWN_CONFIDENCE and (d.supporting or d.cause in resembling)

@@ -29,6 +29,7 @@ from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
+from kb.products import named
 from kb.store import chroma_client
 
 __all__ = ["Sherlog"]
@@ -289,9 +290,14 @@ class Sherlog:
         passages = self.index.search_passages(self.embedder.embed_query(query), k=ALL_PASSAGES)
         resembling = self._resemblance(passages) if said else {}
         resemblance = {cause: hit.score for cause, hit in resembling.items()}
-        ranking = rank_causes(self.graph, evidence, self.params, resemblance)
-        unknown = posterior(self.graph, evidence, self.params, resemblance)[UNKNOWN]
-        informative = rank_questions(self.graph, evidence, so_far.asked, self.params, resemblance)
+        # The products the user named, in their words or in the log lines read.
+        logged = (e.origin.text for e in evidence if e.origin.kind is not OriginKind.MESSAGE)
+        products = named("\n".join([said, *logged]))
+        ranking = rank_causes(self.graph, evidence, self.params, resemblance, products)
+        unknown = posterior(self.graph, evidence, self.params, resemblance, products)[UNKNOWN]
+        informative = rank_questions(
+            self.graph, evidence, so_far.asked, self.params, resemblance, products
+        )
         answer = compose_answer(
             text,
             self.graph,

@@ -115,6 +115,7 @@ def build_graph(kb: KnowledgeBase) -> nx.DiGraph:
         G.nodes[symptom.id]["patterns"] = symptom.patterns
     for cause in kb.causes.values():
         add_cause(G, cause.id, cause.prior, cause.title, cause.article)
+        G.nodes[cause.id]["products"] = cause.products
         for effect in cause.effects:
             add_effect(G, cause.id, effect.symptom, effect.p)
         for fix_id in cause.fixes:

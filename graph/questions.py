@@ -83,6 +83,7 @@ def rank_questions(
     asked: Collection[str] = (),
     params: InferenceParams = DEFAULT,
     resemblance: Mapping[str, float] | None = None,
+    products: frozenset[str] = frozenset(),
 ) -> list[Question]:
     """Questions about symptoms not yet observed nor asked, most informative first.
 
@@ -107,7 +108,7 @@ def rank_questions(
     """
     evidence = list(evidence)
     observed = {e.symptom for e in evidence}
-    current = posterior(G, evidence, params, resemblance)
+    current = posterior(G, evidence, params, resemblance, products)
     if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
         return []
     found = []
@@ -128,8 +129,9 @@ def next_question(
     asked: Collection[str] = (),
     params: InferenceParams = DEFAULT,
     resemblance: Mapping[str, float] | None = None,
+    products: frozenset[str] = frozenset(),
 ) -> Question | None:
     """The most informative question about a symptom not yet observed nor asked, or None
     when no question is expected to gain at least ``MIN_GAIN_BITS``."""
-    ranked = rank_questions(G, evidence, asked, params, resemblance)
+    ranked = rank_questions(G, evidence, asked, params, resemblance, products)
     return ranked[0] if ranked else None

@@ -221,6 +221,7 @@ def _graph_article(
                 fixes=tuple(c.fixes),
                 cite=_split_cite(c.cite, spec.id) if c.cite else None,
                 area=c.area,
+                products=tuple(c.products),
             )
             for c in spec.causes
         ),

@@ -125,6 +125,7 @@ class Cause:
     fixes: tuple[str, ...]
     cite: tuple[str, str] | None = None  # (article, anchor) of the section explaining it
     area: str | None = None  # one of AREAS
+    products: tuple[str, ...] = ()  # the products it is specific to (kb.products)
 
 
 @dataclass(frozen=True)

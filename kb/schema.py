@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from kb.model import AREAS
+from kb.products import PRODUCTS
 
 __all__ = ["CITE_RE", "ID_RE", "CauseSpec", "FixSpec", "FrontMatter", "StepSpec", "SymptomSpec"]
 
@@ -24,6 +25,7 @@ Id = Annotated[str, StringConstraints(pattern=ID_RE)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Probability = Annotated[float, AfterValidator(_probability)]
 Area = Literal[tuple(AREAS)]  # type: ignore[valid-type]
+Product = Literal[tuple(PRODUCTS)]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -63,6 +65,7 @@ class CauseSpec(_Strict):
     fixes: Annotated[list[Id], Field(min_length=1)]
     cite: Annotated[str, StringConstraints(pattern=CITE_RE)] | None = None
     area: Area | None = None
+    products: list[Product] = []
 
 
 class StepSpec(_Strict):

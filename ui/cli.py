@@ -382,7 +382,9 @@ def inference_params(overrides: Sequence[str]) -> InferenceParams:
 
 
 # probabilities, and the cosine similarity at which a passage is neutral
-_BELOW_ONE = frozenset({"unknown_prior", "leak", "unknown_rate", "silence", "resemblance_floor"})
+_BELOW_ONE = frozenset(
+    {"unknown_prior", "leak", "unknown_rate", "silence", "resemblance_floor", "other_product"}
+)
 
 
 PAGE = Path(__file__).resolve().parent / "web" / "app.py"

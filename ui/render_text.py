@@ -78,6 +78,8 @@ def _diagnosis(rank: int, d: RankedCause, lines: list[str]) -> None:
         )
     for item in d.contradicting:
         lines.append(f"   - {_evidence_line(item)}")
+    if d.product_note:
+        lines.append(f"   - {d.product_note}")
     if d.confidence < FIXES_FOR_CONFIDENCE:
         return
     for plan in d.fixes:

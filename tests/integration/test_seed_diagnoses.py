@@ -224,3 +224,24 @@ def test_a_frequent_unexplained_template_is_weak_evidence_by_embedding(sherlog):
     shown = render_text(answer)
     assert "~40 unexplained lines like" in shown
     assert "40 lines like: <TS> app<NUM> billing[<NUM>]: database server db<NUM>" in shown
+
+
+def test_a_report_naming_one_database_engine_is_not_answered_with_another_ones_cause(sherlog):
+    """Without the product check, both went to the PostgreSQL or SQL Server cause."""
+    from ui.render_text import render_text
+
+    answer = sherlog.ask(
+        "SQL Server: every insert fails, the data drive is full and the log files have grown"
+        " to 300 GB"
+    )
+    assert top_cause(answer) == "sqlserver-transaction-log-full"
+    (postgres,) = [d for d in answer.diagnoses if d.cause.startswith("postgres-")]
+    note = "you named Microsoft SQL Server; this cause happens on PostgreSQL"
+    assert postgres.product_note == note
+    assert f"   - {note}" in render_text(answer)
+
+    elsewhere = sherlog.ask(
+        "MySQL primary: writes fail, the disk is at 100% and binlogs keep piling up because a"
+        " replica was down for days"
+    )
+    assert elsewhere.abstained

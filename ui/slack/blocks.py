@@ -366,8 +366,10 @@ def _card(
         supporting.append(_resembles(d.resembles, public_url))
     if supporting:
         card.details.append(_bullets("*For:*", supporting, EVIDENCE_LINES))
-    if d.contradicting:
-        against = [_evidence(item) for item in d.contradicting]
+    against = [_evidence(item) for item in d.contradicting]
+    if d.product_note:
+        against.append(_text(d.product_note, LINE_CHARS))
+    if against:
         card.details.append(_bullets("*Against:*", against, EVIDENCE_LINES))
     if d.confidence >= FIXES_FOR_CONFIDENCE and d.fixes:
         lines = []

@@ -192,6 +192,34 @@ class TestResemblance:
         assert [(d.cause, d.resemblance) for d in ranked] == [("b", 0.9), ("a", None)]
 
 
+class TestProducts:
+    """A cause specific to a product is weighed down when another product of its family is
+    named and none of its own."""
+
+    @pytest.fixture
+    def P(self, G):
+        G.nodes["a"]["products"] = ("postgresql",)
+        return G
+
+    def test_another_product_of_the_family_weighs_it_down_by_other_product(self, P):
+        before = posterior(P, [yes("down")], PARAMS)
+        after = posterior(P, [yes("down")], PARAMS, products=frozenset({"oracle"}))
+        ratio = (after["a"] / after[UNKNOWN]) / (before["a"] / before[UNKNOWN])
+        assert ratio == pytest.approx(PARAMS.other_product)
+        assert after["b"] / after[UNKNOWN] == pytest.approx(before["b"] / before[UNKNOWN])
+
+    @pytest.mark.parametrize(
+        "named", [frozenset(), {"postgresql"}, {"postgresql", "oracle"}, {"vsphere", "f5"}]
+    )
+    def test_its_own_product_or_another_family_changes_nothing(self, P, named):
+        before = posterior(P, [yes("down")], PARAMS)
+        assert posterior(P, [yes("down")], PARAMS, products=frozenset(named)) == before
+
+    def test_rank_causes_says_which_products_count_against_it(self, P):
+        ranked = rank_causes(P, [yes("down")], PARAMS, products=frozenset({"oracle", "f5"}))
+        assert {d.cause: d.other_products for d in ranked} == {"a": ("oracle",), "b": ()}
+
+
 class TestRankCauses:
     def test_empty_graph(self):
         assert rank_causes(nx.DiGraph(), []) == []

@@ -91,6 +91,20 @@ class TestProblems:
         assert "gamma.md:15: causes[0].area:" in problem
         assert "'vsphere-hosts'" in problem and "got 'mainframes'" in problem
 
+    def test_unknown_product_lists_the_products(self, kb_dir):
+        write_article(
+            kb_dir, "gamma", _article(**{"area: linux": "area: linux\n    products: [informix]"})
+        )
+        (problem,) = _problems(kb_dir)
+        assert "gamma.md:16: causes[0].products[0]:" in problem
+        assert "'postgresql'" in problem and "got 'informix'" in problem
+
+    def test_products_are_loaded(self, kb_dir):
+        write_article(
+            kb_dir, "gamma", _article(**{"area: linux": "area: linux\n    products: [oracle]"})
+        )
+        assert load_kb(kb_dir).causes["gamma-cause"].products == ("oracle",)
+
     def test_malformed_yaml_names_the_line(self, kb_dir):
         write_article(kb_dir, "gamma", _article(**{"title: Widget gamma": "title: [unclosed"}))
         (problem,) = _problems(kb_dir)

@@ -3,6 +3,7 @@ come back, and Slack's Block Kit limits."""
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import json
 
@@ -190,6 +191,11 @@ class TestAnswerBlocks:
             shown
         )
         assert "*Against:*\n• `b.log:4` rules out pump-noise: `pump ok`" in shown
+
+    def test_a_product_named_against_the_cause_is_shown_against_it(self):
+        d = dataclasses.replace(bearing(), product_note="you named F5 BIG-IP; this cause <x>")
+        shown = "\n".join(texts(answer_blocks(answer(d), turn=0)))
+        assert "*Against:*\n• you named F5 BIG-IP; this cause &lt;x&gt;" in shown
 
     def test_a_long_log_line_is_shown_around_its_match(self):
         line = "x" * 5000 + " PUMP-NOISE " + "y" * 5000

@@ -3,6 +3,8 @@ follow-up question, give feedback."""
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from assistant.answer import Answer, RankedCause
@@ -66,6 +68,8 @@ def diagnosis_card(rank: int, d: RankedCause, latest: bool, turn: int) -> None:
             )
         for item in d.contradicting:
             st.markdown(f"{AGAINST} {evidence_html(item)}", unsafe_allow_html=True)
+        if d.product_note:
+            st.markdown(f"{AGAINST} {html.escape(d.product_note)}", unsafe_allow_html=True)
         if d.confidence >= FIXES_FOR_CONFIDENCE:
             for plan in d.fixes:
                 st.markdown(f"**Fix: {plan.title}**")

@@ -1,0 +1,193 @@
+"""The products a cause is specific to, and how users name them.
+
+A cause may declare ``products``: the one or few products of a family it happens on
+(``sqlserver-transaction-log-full`` on SQL Server; ``esxi-vpxa-not-responding`` on
+vSphere). Products of one family stand in for each other: a report that names Oracle and
+no other database engine is not about a PostgreSQL cause, however alike the two
+problems read ("archiver stuck, the archive destination is full" and "pg_wal filled
+the disk"). The families list the products users meet, with and without causes in the
+KB: naming MongoDB counts against a MySQL cause as much as naming Oracle does.
+
+The names are what users type: product names, their command-line tools, file types and
+message prefixes that only that product prints (``ORA-00257``, ``pg_wal``, ``.ldf``).
+A name shared by two products of a family (``SQL`` alone, ``tablespace``) is no name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "FAMILIES",
+    "NAMES",
+    "PRODUCTS",
+    "family",
+    "foreign",
+    "named",
+    "names_other",
+    "product_note",
+]
+
+FAMILIES: dict[str, dict[str, str]] = {
+    "database engine": {
+        "sqlserver": (
+            r"sql\s*server|mssql\w*|ms\s*sql|t-?sql|tempdb|ssms|sqlcmd|dbcc|\w+\.[lm]df"
+            r"|always\s*on|availability\s+group|msg\s+\d{3,5},\s*level|sqlagent"
+            r"|log_reuse_wait\w*|sys\.dm_\w+"
+        ),
+        "oracle": (
+            r"oracle|ora-\d{4,5}|rman|sql\s*\*?\s*plus|tnsnames|tns-\d{5}|data\s*guard"
+            r"|alert_\w+\.log|v\$\w+|dba_\w+|(?-i:FRA)\b|fast\s+recovery\s+area|asm\s+disk\s*group"
+        ),
+        "postgresql": (
+            r"postgres\w*|pg_\w+|psql|pgbouncer|patroni|pgpool|archive_command|wal_\w+"
+            r"|max_wal_size|fatal:\s+sorry,\s+too\s+many\s+clients"
+        ),
+        "mysql": (
+            r"my\s*sql\w*|maria\s*db|percona|innodb|galera|binlog|(?:slave|replica)_\w+_running"
+            r"|show\s+(?:slave|replica)\s+status|last_(?:sql|io)_err\w*"
+        ),
+        # not "db2" alone: it is as often a host name ("replica db2 stopped replicating")
+        "db2": (
+            r"ibm\s+db2|db2\s+(?:luw|restore|backup|connect|list|get|update|force|rollforward)\b"
+            r"|db2(?:diag|inst\d*|start|stop|ckbkp|level|look|pd|top)\b|sql\d{4}[nwc]\b"
+        ),
+        "mongodb": r"mongo\w*",
+        "redis": r"redis\w*",
+        "cassandra": r"cassandra|nodetool",
+        "elasticsearch": r"elastic\s*search|opensearch",
+        "sqlite": r"sqlite\w*",
+    },
+    "load balancer": {
+        "avi": (
+            r"avi\b|nsx\s*alb|nsx\s+advanced\s+load\s+balancer|avi\s*vantage"
+            r"|service\s+engines?|(?-i:SE\s+group|SEs?\b)"
+        ),
+        "f5": r"f5\b|big-?ip|\bltm\b|tmsh|irules?",
+        "netscaler": r"netscaler|citrix\s+adc",
+        "haproxy": r"haproxy",
+        "nginx": r"nginx",
+        "kemp": r"kemp|loadmaster",
+        "cloud load balancer": (r"elb\b|nlb\s+on\s+aws|aws\s+(?:alb|nlb)|azure\s+load\s+balancer"),
+    },
+    "hypervisor": {
+        "vsphere": (
+            r"esxi?\b|esx\d|vsphere|vcenter|vcsa|vmkernel|vmk\d|vmnic\d|vswitch\d?|\bvds\b"
+            r"|vmfs|vmotion|hostd|vpxa|vsan|vmx\b|vmdk"
+        ),
+        "hyper-v": r"hyper-?v|scvmm|vmms|vhdx",
+        "kvm": r"\bkvm\b|libvirt\w*|qemu|virsh|\bovirt\b|rhev",
+        "proxmox": r"proxmox|\bpve\b",
+        "xen": r"xen\w*|citrix\s+hypervisor",
+        "nutanix": r"nutanix|\bahv\b",
+    },
+}
+
+NAMES: dict[str, str] = {  # how a product is shown
+    "sqlserver": "Microsoft SQL Server",
+    "oracle": "Oracle Database",
+    "postgresql": "PostgreSQL",
+    "mysql": "MySQL/MariaDB",
+    "db2": "IBM Db2",
+    "mongodb": "MongoDB",
+    "redis": "Redis",
+    "cassandra": "Apache Cassandra",
+    "elasticsearch": "Elasticsearch/OpenSearch",
+    "sqlite": "SQLite",
+    "avi": "NSX Advanced Load Balancer (Avi)",
+    "f5": "F5 BIG-IP",
+    "netscaler": "NetScaler (Citrix ADC)",
+    "haproxy": "HAProxy",
+    "nginx": "NGINX",
+    "kemp": "Kemp LoadMaster",
+    "cloud load balancer": "a cloud load balancer",
+    "vsphere": "VMware vSphere",
+    "hyper-v": "Microsoft Hyper-V",
+    "kvm": "KVM/libvirt",
+    "proxmox": "Proxmox VE",
+    "xen": "Xen/XenServer",
+    "nutanix": "Nutanix AHV",
+}
+
+PRODUCTS: dict[str, str] = {p: f for f, members in FAMILIES.items() for p in members}
+
+_NAMES = {
+    product: re.compile(rf"(?<![\w-])(?:{pattern})", re.IGNORECASE)
+    for members in FAMILIES.values()
+    for product, pattern in members.items()
+}
+
+
+def family(product: str) -> str:
+    """The family a product belongs to.
+
+    >>> family("oracle")
+    'database engine'
+    """
+    return PRODUCTS[product]
+
+
+def named(text: str) -> frozenset[str]:
+    """The products ``text`` names.
+
+    >>> sorted(named("ORA-00257: archiver error. Connect internal only, until freed."))
+    ['oracle']
+    >>> sorted(named("pg_wal keeps growing on the primary"))
+    ['postgresql']
+    >>> sorted(named("the ldf of the SQL Server db is 400 GB; tempdb is fine"))
+    ['sqlserver']
+    >>> sorted(named("vpxa on esx04 is hung")), sorted(named("a SQL query runs slow"))
+    (['vsphere'], [])
+    >>> sorted(named("nginx in front, Avi SEs behind it"))
+    ['avi', 'nginx']
+    >>> sorted(named("replica db2 stopped, Last_SQL_Errno 1062")), sorted(named("db2 restore db X"))
+    (['mysql'], ['db2'])
+    """
+    return frozenset(p for p, name in _NAMES.items() if name.search(text))
+
+
+def foreign(cause_products: Iterable[str], mentioned: frozenset[str]) -> tuple[str, ...]:
+    """The products the user named that count against a cause: products of a family the
+    cause is specific to, when none of the cause's own products in it was named.
+
+    >>> foreign(["postgresql"], frozenset({"oracle", "vsphere"}))
+    ('oracle',)
+    >>> foreign(["postgresql"], frozenset({"oracle", "postgresql"}))
+    ()
+    >>> foreign(["postgresql"], frozenset({"vsphere"})), foreign([], frozenset({"oracle"}))
+    ((), ())
+    """
+    own = frozenset(cause_products)
+    found: set[str] = set()
+    for name in {PRODUCTS[p] for p in own}:
+        here = {p for p in mentioned if PRODUCTS[p] == name}
+        if not here & own:
+            found |= here
+    return tuple(sorted(found))
+
+
+def names_other(cause_products: Iterable[str], mentioned: frozenset[str]) -> bool:
+    """Whether the user named another product of a family the cause is specific to, and
+    none of its own (see :func:`foreign`).
+
+    >>> names_other(["postgresql"], frozenset({"oracle"}))
+    True
+    """
+    return bool(foreign(cause_products, mentioned))
+
+
+def product_note(cause_products: Iterable[str], others: Iterable[str]) -> str:
+    """Why the products the user named count against a cause, in words; "" if they do not.
+
+    >>> product_note(["postgresql"], ["oracle"])
+    'you named Oracle Database; this cause happens on PostgreSQL'
+    >>> product_note(["postgresql"], [])
+    ''
+    """
+    others = list(others)
+    if not others:
+        return ""
+    named_ = " and ".join(NAMES[p] for p in others)
+    own = " or ".join(NAMES[p] for p in cause_products)
+    return f"you named {named_}; this cause happens on {own}"

@@ -1,0 +1,66 @@
+"""How products are recognised in what users write, and which count against a cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.settings import DEFAULT_KB
+from kb.loader import load_kb
+from kb.products import FAMILIES, NAMES, PRODUCTS, foreign, named, product_note
+
+
+@pytest.mark.parametrize(
+    ("text", "products"),
+    [
+        ("ORA-00257: archiver error. Connect internal only, until freed.", {"oracle"}),
+        ("19c on ASM, the FRA is at 100%", {"oracle"}),
+        (
+            "Msg 9002, Level 17, State 4: the transaction log for database 'erp' is full",
+            {"sqlserver"},
+        ),
+        ("log_reuse_wait_desc says LOG_BACKUP", {"sqlserver"}),
+        ("archive_command keeps failing, pg_wal is 300 GB", {"postgresql"}),
+        ("Slave_SQL_Running: No, Last_SQL_Errno 1062", {"mysql"}),
+        ("SQL2539W  The specified name of the backup image to restore ...", {"db2"}),
+        ("vpxa on esx04 is hung, hostd still answers", {"vsphere"}),
+        ("the Hyper-V host dropped out of SCVMM", {"hyper-v"}),
+        ("pool members flap on the BIG-IP", {"f5"}),
+        ("two SEs in the SE group, active/standby", {"avi"}),
+        ("nginx 1.20 in front of the app", {"nginx"}),
+    ],
+)
+def test_names_the_product(text, products):
+    assert named(text) == products
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "replica db2 stopped replicating",  # a host name, not IBM Db2
+        "the SQL query runs slow",  # SQL is every engine's
+        "the tablespace is full",  # Oracle and Db2 both have tablespaces
+        "se the attached log",  # a typo, not a Service Engine
+        "the Windows NLB cluster lost its VIP",  # Windows NLB, not AWS's
+    ],
+)
+def test_shared_or_ambiguous_words_name_nothing(text):
+    assert named(text) == frozenset()
+
+
+def test_every_product_has_a_family_and_a_name():
+    assert set(PRODUCTS) == set(NAMES) == {p for f in FAMILIES.values() for p in f}
+
+
+def test_foreign_is_per_family():
+    # the cause runs on vSphere and Avi: naming vSphere does not excuse naming F5
+    assert foreign(["vsphere", "avi"], frozenset({"vsphere", "f5"})) == ("f5",)
+    assert product_note(["avi"], ["f5"]) == (
+        "you named F5 BIG-IP; this cause happens on NSX Advanced Load Balancer (Avi)"
+    )
+
+
+def test_shipped_causes_declare_products_of_one_family():
+    causes = load_kb(DEFAULT_KB).causes.values()
+    declared = {c.id: c.products for c in causes if c.products}
+    assert {"esxi-vpxa-not-responding", "postgres-replication-slot-wal-bloat"} <= set(declared)
+    assert all(len({PRODUCTS[p] for p in own}) == 1 for own in declared.values())
