@@ -1,8 +1,8 @@
 """The products a cause is specific to, and how users name them.
 
-A cause may declare ``products``: the one or few products of a family it happens on
-(``sqlserver-transaction-log-full`` on SQL Server; ``esxi-vpxa-not-responding`` on
-vSphere). Products of one family stand in for each other: a report that names Oracle and
+A cause may declare ``products``: the products it happens on, one or a few per family
+(``sqlserver-transaction-log-full`` on SQL Server; ``nsx-edge-ha-split-brain`` on vSphere
+and NSX-V). Products of one family stand in for each other: a report that names Oracle and
 no other database engine is not about a PostgreSQL cause, however alike the two
 problems read ("archiver stuck, the archive destination is full" and "pg_wal filled
 the disk"). The families list the products users meet, with and without causes in the
@@ -71,6 +71,20 @@ FAMILIES: dict[str, dict[str, str]] = {
         "kemp": r"kemp|loadmaster",
         "cloud load balancer": (r"elb\b|nlb\s+on\s+aws|aws\s+(?:alb|nlb)|azure\s+load\s+balancer"),
     },
+    # NSX for vSphere (NSX-V, 6.x) and NSX-T / NSX 3.x-4.x share a name and little else:
+    # edge services gateways, their HA and ECMP are NSX-V's; tier-0/tier-1 gateways on edge
+    # nodes are NSX-T's.
+    "NSX edition": {
+        "nsx-v": (
+            r"nsx-?v\b|nsx\s+for\s+vsphere|nsx\s+6\.\d|(?-i:ESGs?)\b|edge\s+services?\s+gateway"
+            r"|(?-i:DLR)\b|distributed\s+logical\s+router|vshield|vcns"
+        ),
+        "nsx-t": (
+            r"nsx-?t\b|nsx(?:\s+data\s+center)?\s+[34]\.\d|edge\s+(?:transport\s+)?nodes?|geneve"
+            # not a bare "T1" or "tier-1": a storage tier, a timestamp's T0...
+            r"|(?:tier-?[01]|(?-i:T[01]))\s+(?:gateway|router|logical\s+router|SR|DR|uplink)"
+        ),
+    },
     "hypervisor": {
         "vsphere": (
             r"esxi?\b|esx\d|vsphere|vcenter|vcsa|vmkernel|vmk\d|vmnic\d|vswitch\d?|\bvds\b"
@@ -102,6 +116,8 @@ NAMES: dict[str, str] = {  # how a product is shown
     "nginx": "NGINX",
     "kemp": "Kemp LoadMaster",
     "cloud load balancer": "a cloud load balancer",
+    "nsx-v": "NSX for vSphere (NSX-V)",
+    "nsx-t": "NSX-T (NSX 3.x/4.x)",
     "vsphere": "VMware vSphere",
     "hyper-v": "Microsoft Hyper-V",
     "kvm": "KVM/libvirt",
