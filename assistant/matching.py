@@ -171,7 +171,8 @@ _REQUEST = re.compile(
     r"|vendor|support|someone|somebody|they|he|she|dbas?|devs?|developers?|admins?"
     r"|guys?|people|everyone|everybody)"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
-    r"|believes?|swears?|wants?)\b",
+    r"|believes?|swears?|wants?|suggest(?:s|ed)?|recommend(?:s|ed)?|propos(?:es|ed)"
+    r"|advis(?:es|ed))\b",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -191,6 +192,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request('devs say "database is full"'), is_request("users say they can't save")
     (True, False)
+    >>> is_request("Someone suggested turning on beacon probing")
+    True
     >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
     True
     >>> is_request("I read that mirroring is off by default"), is_request("I read the log")

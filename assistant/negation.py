@@ -524,7 +524,7 @@ _ON = re.compile(
     r"\b(?:enabled?|enabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?on"
     r"|(?:is|are|was|were|still|already|'s)\s+on"
     r"\s*(?:$|[,.;:!?)]|\b(?:again|everywhere|by\s+default)\b)"
-    r"|[:=]\s*(?:true|yes)\b|\b(?:to|is)\s+true\b)",
+    r"|[:=]\s*(?:true|yes)\b|\b(?:to|is)\s+true\b|\bset\s+to\s+yes\b|(?<=\()yes\b)",
     re.IGNORECASE,
 )
 _OFF = re.compile(
@@ -532,6 +532,7 @@ _OFF = re.compile(
     r"|(?:is|are|was|were|still|already|'s)\s+off\b"
     r"|\boff\s+(?:on|for|in)\s+(?:all|both|every|each)\b"
     r"|[:=]\s*(?:false|no)\b|\b(?:to|is)\s+false\b|(?:not|n't)\s+(?:\w+\s+)?enabled"
+    r"|\bset\s+to\s+no\b|(?<=\()no\)"
     r"|un(?:checked|ticked|selected)|(?:not|n't)\s+(?:checked|ticked|selected))",
     re.IGNORECASE,
 )
@@ -546,6 +547,8 @@ def switch(text: str) -> Switch:
     ...     "Windows firewall off on both ends", "kick off the backup", "there is no reply",
     ...     "connection mirroring is unchecked", "I checked the mirroring setting"]]
     ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral', 'neutral', 'off', 'neutral']
+    >>> [switch(t).value for t in ["Notify Switches set to No", "notify switches back on (Yes"]]
+    ['off', 'on']
     """
     on = bool(_ON.search(_OFF.sub(" ", text)))
     return _either(on, bool(_OFF.search(text)), Switch.ON, Switch.OFF, Switch.NEUTRAL)
