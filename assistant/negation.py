@@ -696,6 +696,20 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
         "link-status": re.compile(r"\blink\s+status(?:\s+only)?\b", re.IGNORECASE),
         "beacon": re.compile(r"\bbeacon(?:ing|\s+prob\w*)?\b", re.IGNORECASE),
     },
+    # the roles of a redundant pair: "show service highavailability says active on both
+    # edges" against "one Active and one Standby"
+    "ha-roles": {
+        "both-active": re.compile(
+            r"\b(?:both|two)\s+(?:\S+\s+){0,4}?active\b|\bactive\s+on\s+both\b"
+            r"|\bactive[\s/-]+active\b|\bdual[\s-]+active\b",
+            re.IGNORECASE,
+        ),
+        "active-standby": re.compile(
+            r"\bactive[\s/-]+(?:standby|passive)\b"
+            r"|\b(?:one|1)\s+(?:\S+\s+){0,2}?active\b.{0,40}?\b(?:standby|passive)\b",
+            re.IGNORECASE,
+        ),
+    },
     "bond-mode": {
         "active-backup": re.compile(r"\bactive[\s-]*backup\b|\bmode\s*=?\s*1\b", re.I),
         "alb-tlb": re.compile(r"\bbalance[\s-]*[at]lb\b|\bmode\s*=?\s*[56]\b", re.I),
@@ -780,6 +794,9 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     [('bond-mode', 'alb-tlb')]
     >>> sorted(settings('the port group is on "Route based on originating virtual port"'))
     [('teaming', 'port-id')]
+    >>> sorted(settings('"show service highavailability" always shows one Active and one '
+    ...     'Standby')), sorted(settings("edge-0 and edge-1 both report HA state active"))
+    ([('ha-roles', 'active-standby')], [('ha-roles', 'both-active')])
     """
     return _named(_SETTING_VALUES, text)
 
