@@ -217,6 +217,7 @@ def is_request(text: str) -> bool:
 # "PS C:\> Get-Disk", "core01#show ip arp".
 _PROMPT = re.compile(
     r"^\s*(?:\$\s*\S|#\s*[a-z./]|\[[^\]\n]*\]\s*[$#]\s*\S|[\w.-]+@[\w.-]+:\S*\s*[$#]\s*\S"
+    r"|\[[\w.-]+@[\w.-]+:[^\]\n]*\]\s*\S"  # ESXi's shell: "[root@esx01:~] esxcli ..."
     r"|(?:PS\s+)?[A-Za-z]:\\[^>\n]*>\s*\S|[\w.-]+#\s*(?:show|sh|display|ping|traceroute)\b)"
 )
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
@@ -234,6 +235,8 @@ def pasted_output(message: str) -> list[tuple[int, int, int]]:
     [(2, 0, 9), (3, 0, 46)]
     >>> pasted_output("# Problem\nour backups fail\n```\nerror 28\n```")
     [(3, 0, 3), (4, 0, 8), (5, 0, 3)]
+    >>> pasted_output("[root@esx02:~] esxcli network nic stats get -n vmnic4\n   Packets: 9")
+    [(1, 0, 53), (2, 0, 13)]
     """
     spans: list[tuple[int, int, int]] = []
     fenced = in_output = False

@@ -356,6 +356,7 @@ _WORKING = re.compile(
     r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
     r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
     r"|(?:is|are|was|were|still)\s+valid|valid\s+(?:until|till|through)"
+    r"|(?:is|are|was|were|looks?|looked|seems?|seemed)\s+(?:all\s+|totally\s+)?good"
     r"|active\s*(?:/|\()\s*running"
     r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and|shows?|showing|shown|reports?"
     r"|reported|listed|marked|says?|said)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
@@ -365,8 +366,14 @@ _WORKING = re.compile(
 
 
 # "0 fails", "zero errors": a count of none reports that the thing works
+_COUNTED = (
+    r"(?:fail\w*|errors?|drop\w*|resets?|crash\w*|timeouts?|discards?|overruns?|collisions?"
+    r"|runts?|giants?)"
+)
+# "0 fails", "zero drops", "0 CRC errors", and a counter's zero: "Receive CRC errors: 0"
 _NONE_SEEN = re.compile(
-    r"\b(?:0|zero)\s+(?:fail\w*|errors?|drop\w*|resets?|crash\w*|timeouts?)\b", re.IGNORECASE
+    rf"\b(?:0|zero)\s+(?:[\w/-]+\s+)?{_COUNTED}\b|\b{_COUNTED}\s*[:=]\s*0(?![\d.,])",
+    re.IGNORECASE,
 )
 
 
@@ -467,6 +474,12 @@ def state(text: str) -> State:
     'working'
     >>> state("repadmin /replsummary shows 0 fails").value
     'working'
+    >>> state("the chain is good").value, state("the cert looks good").value
+    ('working', 'working')
+    >>> state("Receive CRC errors: 0").value, state("0 CRC errors on both sides").value
+    ('working', 'working')
+    >>> state("Receive CRC errors: 1041").value
+    'failing'
     >>> state("df -h says 60% free").value, state("the disk is 100% used").value
     ('working', 'failing')
     >>> state("all the datastores are half empty").value
