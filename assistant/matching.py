@@ -65,6 +65,10 @@ _PAIRED = re.compile(r"\b(?:between|both)\s+(?:the\s+)?[\w./:-]+$", re.IGNORECAS
 # A quoted message is one thing said, whatever "and" or commas it holds. A single quote
 # opens only where no letter precedes it and closes only where none follows ("can't" and
 # "workstation's" are not quotes).
+# a list that starts after a colon, "checked on the hosts: vpxa and hostd both running":
+# the piece before "and" is one or two words after the colon, and "both" follows the next
+_SHARED = re.compile(r":\s*[\w.-]+(?:\s+[\w.-]+)?\s*$")
+_SHARED_TAIL = re.compile(r"[\w.-]+\s+(?:are\s+)?both\b", re.IGNORECASE)
 _QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|(?<!\w)\'[^\n]*?\'(?!\w)')
 _SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
@@ -322,6 +326,9 @@ def _parts(text: str, offset: int) -> list[Clause]:
     ([], [])
     >>> _parts("ping, ssh and https", 0)
     []
+    >>> [p.text for p in _parts("checked on the hosts: vpxa and hostd are both up; no errors"
+    ...     " in the log", 0)]
+    []
     >>> _parts("vmotion between esx03 and esx04 times out since the move", 0)
     []
     >>> [p.text for p in _parts("the restore job just hangs, no error, sitting there for hours", 0)]
@@ -343,6 +350,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
             continue  # "between esx03 and esx04" names two things, it is not two clauses
         if sep and any(start < sep.start() < end for start, end in quoted):
             continue
+        if sep and _SHARED.search(text, pos, sep.start()) and _SHARED_TAIL.match(text, sep.end()):
+            continue  # "checked: vpxa and hostd both running" is one fact about both
         end = sep.start() if sep else len(text)
         if text[pos:end].strip():
             pieces.append([pos, end])

@@ -359,7 +359,7 @@ _WORKING = re.compile(
     r"|(?:is|are|was|were|looks?|looked|seems?|seemed)\s+(?:all\s+|totally\s+)?good"
     r"|active\s*(?:/|\()\s*running"
     r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and|shows?|showing|shown|reports?"
-    r"|reported|listed|marked|says?|said)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
+    r"|reported|listed|marked|says?|said|both|all)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
     r"(?!\s+(?:out|low|short|slow|hot|at|into|on\s+fumes)\b))\b",
     re.IGNORECASE,
 )
@@ -496,6 +496,8 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("hostd and vpxa are running").value, state("vpxa is not running").value
     ('working', 'failing')
+    >>> state("checked on the hosts: vpxa and hostd both running").value
+    'working'
     >>> state("the datastore is running out of space").value
     'failing'
     >>> state("Inode usage is only 4%").value, state("all the inodes are used up").value
