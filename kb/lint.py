@@ -18,6 +18,9 @@ pattern-never-matched      a log pattern that matched no line of the test corpus
                            nothing shows it fires on what the product really prints
 cause-without-area         a cause that does not say which area (``kb.model.AREAS``) it
                            belongs to, so coverage per area cannot be counted
+cause-products-undeclared  a cause whose title names a product (``kb.products``) of a
+                           family it declares no product of, so naming another product
+                           of that family cannot count against it
 =========================  ===============================================================
 
 An article can justify a warning it keeps, in its front matter::
@@ -42,6 +45,7 @@ import yaml
 from kb.embedding import Embedder
 from kb.model import AREAS, KnowledgeBase
 from kb.patterns import PatternSet
+from kb.products import NAMES, PRODUCTS, named
 
 __all__ = ["NEAR_DUPLICATE", "LintWarning", "corpus_texts", "lint_kb"]
 
@@ -79,6 +83,7 @@ def lint_kb(
     warnings = [
         *_fixes(kb),
         *_areas(kb),
+        *_products(kb),
         *_inseparable(kb),
         *_unaskable(kb),
         *(_near_duplicates(kb, embedder, near_duplicate) if embedder else ()),
@@ -109,6 +114,20 @@ def _areas(kb: KnowledgeBase) -> Iterable[LintWarning]:
                 cause.id,
                 f"cause {cause.id!r} has no area; add one of: {', '.join(AREAS)}",
             )
+
+
+def _products(kb: KnowledgeBase) -> Iterable[LintWarning]:
+    for cause in kb.causes.values():
+        declared = {PRODUCTS[p] for p in cause.products}
+        for product in sorted(named(cause.title)):
+            if PRODUCTS[product] not in declared:
+                yield LintWarning(
+                    "cause-products-undeclared",
+                    _path(kb, cause.article),
+                    cause.id,
+                    f"cause {cause.id!r} names {NAMES[product]} in its title but declares no"
+                    f" {PRODUCTS[product]} in products; add products: [{product}]",
+                )
 
 
 def _fixes(kb: KnowledgeBase) -> Iterable[LintWarning]:

@@ -64,6 +64,18 @@ class TestLint:
         assert codes(warnings) == [("cause-without-area", "beta-cause")]
         assert "vsphere-hosts" in warnings[0].message
 
+    def test_a_cause_naming_a_product_it_does_not_declare(self, kb_dir):
+        body = ARTICLE.format(id="beta", title="Widget beta", upper="BETA")
+        body = body.replace("    title: Cause of beta", "    title: Cause of beta on PostgreSQL")
+        write_article(kb_dir, "beta", body)
+        corpus = ["WIDGET-ALPHA-FAIL", "WIDGET-BETA-FAIL"]
+        warnings = lint_kb(load_kb(kb_dir), corpus=corpus)
+        assert codes(warnings) == [("cause-products-undeclared", "beta-cause")]
+        assert "add products: [postgresql]" in warnings[0].message
+        area = "    area: linux\n"
+        write_article(kb_dir, "beta", body.replace(area, area + "    products: [postgresql]\n"))
+        assert codes(lint_kb(load_kb(kb_dir), corpus=corpus)) == []
+
     def test_corpus_reads_every_string_of_yaml_files(self, tmp_path):
         (tmp_path / "c.yaml").write_text('cases:\n- turns: [{message: "a\\nb"}]\n  x: [c, 1]\n')
         assert list(corpus_texts([tmp_path, tmp_path / "missing.yaml"])) == [
