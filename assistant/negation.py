@@ -365,12 +365,12 @@ _WORKING = re.compile(
 )
 
 
-# "0 fails", "zero errors": a count of none reports that the thing works
+# A count of none reports that the thing works: "0 fails", "zero drops", "0 CRC errors",
+# and a counter's zero, "Receive CRC errors: 0"
 _COUNTED = (
     r"(?:fail\w*|errors?|drop\w*|resets?|crash\w*|timeouts?|discards?|overruns?|collisions?"
     r"|runts?|giants?)"
 )
-# "0 fails", "zero drops", "0 CRC errors", and a counter's zero: "Receive CRC errors: 0"
 _NONE_SEEN = re.compile(
     rf"\b(?:0|zero)\s+(?:[\w/-]+\s+)?{_COUNTED}\b|\b{_COUNTED}\s*[:=]\s*0(?![\d.,])",
     re.IGNORECASE,
