@@ -22,10 +22,8 @@ __all__ = [
     "FAMILIES",
     "NAMES",
     "PRODUCTS",
-    "family",
     "foreign",
     "named",
-    "names_other",
     "product_note",
 ]
 
@@ -33,8 +31,8 @@ FAMILIES: dict[str, dict[str, str]] = {
     "database engine": {
         "sqlserver": (
             r"sql\s*server|mssql\w*|ms\s*sql|t-?sql|tempdb|ssms|sqlcmd|dbcc|\w+\.[lm]df"
-            r"|always\s*on|availability\s+group|msg\s+\d{3,5},\s*level|sqlagent"
-            r"|log_reuse_wait\w*|sys\.dm_\w+"
+            r"|alwayson|always\s+on\s+(?:ag|availability)|availability\s+group|sqlagent"
+            r"|msg\s+\d{3,5},\s*level|log_reuse_wait\w*|sys\.dm_\w+"
         ),
         "oracle": (
             r"oracle|ora-\d{4,5}|rman|sql\s*\*?\s*plus|tnsnames|tns-\d{5}|data\s*guard"
@@ -88,7 +86,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     "hypervisor": {
         "vsphere": (
             r"esxi?\b|esx\d|vsphere|vcenter|vcsa|vmkernel|vmk\d|vmnic\d|vswitch\d?|\bvds\b"
-            r"|vmfs|vmotion|hostd|vpxa|vsan|vmx\b|vmdk"
+            r"|vmfs|vmotion|hostd|vpxa|vsan|\w+\.vmx\b|vmdk"
         ),
         "hyper-v": r"hyper-?v|scvmm|vmms|vhdx",
         "kvm": r"\bkvm\b|libvirt\w*|qemu|virsh|\bovirt\b|rhev",
@@ -135,15 +133,6 @@ _NAMES = {
 }
 
 
-def family(product: str) -> str:
-    """The family a product belongs to.
-
-    >>> family("oracle")
-    'database engine'
-    """
-    return PRODUCTS[product]
-
-
 def named(text: str) -> frozenset[str]:
     """The products ``text`` names.
 
@@ -181,16 +170,6 @@ def foreign(cause_products: Iterable[str], mentioned: frozenset[str]) -> tuple[s
         if not here & own:
             found |= here
     return tuple(sorted(found))
-
-
-def names_other(cause_products: Iterable[str], mentioned: frozenset[str]) -> bool:
-    """Whether the user named another product of a family the cause is specific to, and
-    none of its own (see :func:`foreign`).
-
-    >>> names_other(["postgresql"], frozenset({"oracle"}))
-    True
-    """
-    return bool(foreign(cause_products, mentioned))
 
 
 def product_note(cause_products: Iterable[str], others: Iterable[str]) -> str:
