@@ -70,6 +70,16 @@ class TestChat:
         quoted = [e for e in at.expander if "esxi-management-agents#fix-restart-hostd" in e.label]
         assert quoted and "hostd restart" in markdown_of(quoted[0])
 
+    def test_a_product_named_against_a_cause_is_shown_against_it(self, page_home):
+        at = ask(
+            open_page(),
+            "SQL Server: every insert fails, the data drive is full and the log files have"
+            " grown to 300 GB",
+        )
+        assert not at.exception
+        assert card_titles(at)[0] == "sqlserver-transaction-log-full"
+        assert "you named Microsoft SQL Server; this cause happens on PostgreSQL" in markdown(at)
+
     def test_answering_the_follow_up_question_changes_the_ranking(self, page_home):
         at = ask(open_page(), VAGUE)
         before = card_titles(at)
