@@ -291,7 +291,7 @@ class Sherlog:
         resembling = self._resemblance(passages) if said else {}
         resemblance = {cause: hit.score for cause, hit in resembling.items()}
         # The products the user named, in their words or in the log lines read.
-        logged = (e.origin.text for e in evidence if e.origin.kind is not OriginKind.MESSAGE)
+        logged = (e.origin.text for e in evidence if e.origin.kind in _FROM_LOGS)
         products = named("\n".join([said, *logged]))
         ranking = rank_causes(self.graph, evidence, self.params, resemblance, products)
         unknown = posterior(self.graph, evidence, self.params, resemblance, products)[UNKNOWN]
@@ -316,6 +316,10 @@ class Sherlog:
         )
         conversation.turns.append(replace(turn, question=answer.next_question))
         return replace(answer, logs=tuple(reports)) if reports else answer
+
+
+# evidence whose origin text is a log line (an answer's text is already in the description)
+_FROM_LOGS = frozenset({OriginKind.LOG, OriginKind.TEMPLATE})
 
 
 def _related(passages: Sequence[PassageHit]) -> list[PassageHit]:
