@@ -483,6 +483,8 @@ def _clause_matches(
         )
         opposed = clause_reading.opposes(phrasing)
         agrees = phrasing.denied == denied and not opposed
+        if agrees and clause_reading.lacks_value_of(phrasing):
+            continue  # "an NLB cluster" does not confirm "an NLB cluster in multicast mode"
         against = (denied and not phrasing.denied) or (opposed and phrasing.denied == denied)
         # A less similar phrasing that agrees replaces a disagreeing one when it carries
         # the clause's own polarity ("no alarms anywhere" ~ "vCenter shows no alarms"),

@@ -725,6 +725,16 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
+    # the operation mode of a Windows NLB cluster: in unicast mode all members share the
+    # cluster MAC 02-BF-...; in (IGMP) multicast mode it is 03-BF-... or 01-00-5E-7F-...
+    "nlb-mode": {
+        "unicast": re.compile(r"\bunicast\b(?!\s+(?:reply|replies|flood\w*|traffic))", re.I),
+        "multicast": re.compile(
+            r"\b(?:igmp\s+)?multicast\b(?!\s+(?:traffic|storms?|groups?|routing))"
+            r"|\b03[-:.]?bf[-:.]?[0-9a-f]{2}",
+            re.IGNORECASE,
+        ),
+    },
     "bond-mode": {
         "active-backup": re.compile(r"\bactive[\s-]*backup\b|\bmode\s*=?\s*1\b", re.I),
         "alb-tlb": re.compile(r"\bbalance[\s-]*[at]lb\b|\bmode\s*=?\s*[56]\b", re.I),
@@ -732,6 +742,14 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
         "round-robin": re.compile(r"\bbalance[\s-]*rr\b|\bmode\s*=?\s*0\b", re.I),
     },
 }
+
+
+# Settings whose value a clause must name to confirm a phrasing that names one. An NLB
+# cluster is as often unicast as multicast, so "our NLB cluster" says nothing of its mode.
+# The others are left to the embedding: they have a default, and "a colleague changed
+# the failover detection" does point at the value that is not the default (beacon
+# probing); requiring the value for them lost three of four such dev cases.
+_VALUE_REQUIRED = frozenset({"nlb-mode"})
 
 
 # Actions an embedding hardly tells apart either ("powering on a VM fails" against "can't
@@ -888,6 +906,23 @@ class Reading:
         False
         """
         return _other_values(self.settings, other.settings)
+
+    def lacks_value_of(self, other: Reading) -> bool:
+        """The other names a value of a setting that only words can tell (see
+        ``_VALUE_REQUIRED``) and this names none: "we have a two-node NLB cluster" does
+        not confirm "the NLB cluster runs in multicast mode", however close an embedding
+        puts them, since the mode is the whole point.
+
+        >>> read("we have a 2-node Windows NLB cluster").lacks_value_of(
+        ...     read("the nlb cluster runs in multicast mode"))
+        True
+        >>> read("the cluster is multicast").lacks_value_of(read("NLB in multicast mode"))
+        False
+        >>> read("the host client hangs").lacks_value_of(read("the host client hangs"))
+        False
+        """
+        mine = {s for s, _ in self.settings}
+        return any(s in _VALUE_REQUIRED and s not in mine for s, _ in other.settings)
 
     def names_other_action(self, other: Reading) -> bool:
         """Both name an action of one kind and none in common: "powering on a VM fails"

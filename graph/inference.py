@@ -235,8 +235,9 @@ def posterior(
         else:
             prior = (1.0 - params.unknown_prior) * G.nodes[h]["prior"] / total_prior
         evidence_log = sum(
-            _weight(group, params) * math.log(max(likelihood(G, h, e, params) for e in group))
+            _weight(group, params) * math.log(max(likelihood(G, h, e, params) for e in readings))
             for group in _by_clause(observed)
+            for readings in [_readings(G, h, group)]
         )
         logs[h] = math.log(prior) + evidence_log
         if not observed and h != UNKNOWN:
@@ -258,6 +259,26 @@ def _weight(group: Sequence[Evidence], params: InferenceParams) -> float:
     thing twice, and matcher similarities that are not probabilities. (The questions'
     expected information gain assumes the same untempered answer.)"""
     return 1.0 if group[0].origin.kind is OriginKind.ANSWER else params.evidence_weight
+
+
+def _readings(G: nx.DiGraph, hypothesis: str, group: Sequence[Evidence]) -> Sequence[Evidence]:
+    """The readings of one clause open to ``hypothesis``: a background fact only for the
+    causes it rules out. To every other hypothesis it is the same at any value, so it
+    must not stand in for what the clause says against them: "we run NLB in unicast"
+    counts against "not in the KB" as a report of unicast NLB members, even though it
+    also says that the cluster is not in multicast mode.
+
+    >>> from graph.build import add_cause, add_symptom, add_effect
+    >>> from graph.evidence import Origin, OriginKind
+    >>> G = nx.DiGraph(); add_cause(G, "c", 0.5); add_symptom(G, "s"); add_symptom(G, "bg")
+    >>> add_effect(G, "c", "s", 0.9); add_effect(G, "c", "bg", 0.02)
+    >>> o = Origin(OriginKind.MESSAGE, "message", "we run it in unicast")
+    >>> group = [Evidence("s", True, 0.5, o), Evidence("bg", False, 0.4, o)]
+    >>> [e.symptom for e in _readings(G, UNKNOWN, group)], len(_readings(G, "c", group))
+    (['s'], 2)
+    """
+    own = [e for e in group if not is_background(G, e.symptom) or G.has_edge(hypothesis, e.symptom)]
+    return own or group
 
 
 def _by_clause(observed: Sequence[Evidence]) -> list[list[Evidence]]:

@@ -166,6 +166,30 @@ class TestNamedSettingValues:
         assert self._read(*hits) == {"channel-mismatch": True}
 
 
+class TestValueTheWordsMustName:
+    """An NLB cluster's mode is named or unknown: a clause that names none does not
+    confirm a phrasing about one mode, and one that names the other counts against it."""
+
+    HITS = (PhrasingHit("multicast", "the nlb cluster runs in multicast mode", 0.70),)
+
+    def test_a_cluster_without_a_mode_says_nothing_of_multicast(self):
+        assert read_clause("We have a 2-node Windows NLB cluster", *self.HITS) == {}
+
+    def test_unicast_counts_against_multicast(self):
+        assert read_clause("we run a 2-node NLB in unicast", *self.HITS) == {
+            "multicast": False
+        }
+
+    def test_a_multicast_mac_confirms_it(self):
+        hits = (PhrasingHit("multicast", "the vip's mac begins with 03-bf", 0.70),)
+        assert read_clause("the router holds 03-bf-0a-01-05-64 for the VIP", *hits) == {
+            "multicast": True
+        }
+
+    def test_unicast_replies_are_not_a_mode(self):
+        assert read_clause("Unicast reply from 10.30.5.20", *self.HITS) == {}
+
+
 class TestNamedActions:
     """A clause naming one action says nothing of a phrasing naming another."""
 

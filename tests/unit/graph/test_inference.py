@@ -157,6 +157,19 @@ class TestBackgroundSymptoms:
         odds = lambda p: p["a"] / (1 - p["a"])  # noqa: E731
         assert odds(after) / odds(before) == pytest.approx(0.99 / 0.5, rel=0.1)
 
+    def test_one_clause_read_both_ways_keeps_its_weight_against_unknown(self, H):
+        # "the link is a slow 1G one, and it is down" read as one clause: "down" for
+        # every hypothesis, and for a also as the denial of the fact that rules a out.
+        # Unknown must not read it as that denial, which is the same at any value and
+        # would hide what the clause says against unknown.
+        said = Origin(OriginKind.MESSAGE, "message", "the slow link is down", span=(0, 21))
+        down = Evidence("down", True, 1.0, said)
+        slow = Evidence("fast-link", False, 1.0, said)
+        alone = posterior(H, [down], PARAMS)
+        both = posterior(H, [down, slow], PARAMS)
+        assert both["b"] / both[UNKNOWN] == pytest.approx(alone["b"] / alone[UNKNOWN])
+        assert both["a"] / both[UNKNOWN] == pytest.approx(alone["a"] / alone[UNKNOWN], rel=0.1)
+
     def test_a_symptom_a_cause_produces_is_not_background(self, H):
         add_effect(H, "b", "fast-link", 0.6)
         after = posterior(H, [yes("down"), yes("fast-link")], PARAMS)
