@@ -134,12 +134,22 @@ def clauses(message: str) -> list[Clause]:
             # wants the hosts rebooted" reports neither part as seen (a question is still
             # cut: "can X and Y run on edges with ECMP on?" presupposes what it asks about)
             guess = is_request(stripped) and not stripped.endswith("?")
+            acted = _ACTED_ON_GUESS.search(stripped) if guess else None
+            if acted:
+                # "we figured connection limit so we bumped max_connections, no change":
+                # the guess is read as one (and dropped), what was done about it as seen
+                found.append(Clause(stripped[: acted.start()], start, start + acted.start()))
+                stripped, start = stripped[acted.end() :], start + acted.end()
+                guess = False
             parts = [] if guess else _parts(stripped, start)
             found += parts or [Clause(stripped, start, start + len(stripped))]
         if sep:
             pos = sep.end()
         sep_before = sep
     return found[:MAX_CLAUSES]
+
+
+_ACTED_ON_GUESS = re.compile(r",?\s+so\s+(?=(?:we|i)\s)", re.IGNORECASE)
 
 
 def _says_something(text: str) -> bool:
@@ -155,7 +165,9 @@ def _says_something(text: str) -> bool:
 _REQUEST = re.compile(
     r"^(?:what|which|how|should|shall|could|can|would|will|where|who|any|anyone|anybody"
     r"|is|are|do|does|did)\b.*\?\s*$"
-    r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?)\b"
+    r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?"
+    r"|presumed?|reckon(?:ed)?|figured(?!\s+out)|bet|(?:was|were)\s+sure)\b"
+    r"|^(?:it\s+|this\s+)?(?:smells|sounds|feels)\s+like\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
     r"|^(?:(?:my|our)\s+(?:first\s+)?(?:guess|hunch|theory|suspicion|thought)|first\s+thought)\b"
     # what the user read or was told, not what they saw: "I read that mirroring is off by
@@ -193,6 +205,10 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("My guess was MTU because of the tunnels"), is_request("First thought DFW")
     (True, True)
+    >>> is_request("I figured the log was full again"), is_request("we figured out the cause")
+    (True, False)
+    >>> is_request("Smells like the classic duplex mismatch")
+    True
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
     (True, True)
     >>> is_request('devs say "database is full"'), is_request("users say they can't save")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.matching import _clause_matches, clauses, match_symptoms
+from assistant.matching import _clause_matches, clauses, is_request, match_symptoms
 from assistant.negation import is_negated
 from graph.evidence import OriginKind
 from kb.index import PhrasingHit, SherlogIndex
@@ -34,6 +34,16 @@ def test_clauses_keep_their_position():
     message = "SSH hangs. Ping is fine, but HTTPS times out"
     for clause in clauses(message):
         assert message[clause.start : clause.end] == clause.text
+
+
+def test_a_guess_is_dropped_and_what_was_done_about_it_is_kept():
+    message = "we figured connection limit so we bumped max_connections, no change"
+    read = [(c.text, is_request(c.text)) for c in clauses(message)]
+    assert read == [
+        ("we figured connection limit", True),
+        ("we bumped max_connections, no change", False),
+    ]
+    assert not is_request("I figured out the cause: the log is full")
 
 
 @pytest.fixture
