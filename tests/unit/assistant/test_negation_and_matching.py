@@ -186,9 +186,7 @@ class TestValueTheWordsMustName:
         assert read_clause("We have a 2-node Windows NLB cluster", *self.HITS) == {}
 
     def test_unicast_counts_against_multicast(self):
-        assert read_clause("we run a 2-node NLB in unicast", *self.HITS) == {
-            "multicast": False
-        }
+        assert read_clause("we run a 2-node NLB in unicast", *self.HITS) == {"multicast": False}
 
     def test_a_multicast_mac_confirms_it(self):
         hits = (PhrasingHit("multicast", "the vip's mac begins with 03-bf", 0.70),)
