@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Protocol
 
-from assistant.negation import is_negated, keeps_default, read
+from assistant.negation import State, is_negated, keeps_default, read
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -152,6 +152,31 @@ def clauses(message: str) -> list[Clause]:
 _ACTED_ON_GUESS = re.compile(r",?\s+so\s+(?=(?:we|i)\s)", re.IGNORECASE)
 
 
+_CHECKED = re.compile(
+    r"^(?:(?:i|we)\s+)?(?:already\s+|also\s+|then\s+|first\s+)?(?:checked|looked\s+(?:at|in|into)"
+    r"|went\s+through|verified|inspected|reviewed)\b[^:]*$",
+    re.IGNORECASE,
+)
+
+
+def _only_checked(text: str) -> bool:
+    """A report of a check without its finding ("I already checked ramdisks with vdf"),
+    which leads in to the result and says nothing itself, for or against.
+
+    >>> _only_checked("I already checked ramdisks with vdf")
+    True
+    >>> [_only_checked(t) for t in ["we checked the logs: APD everywhere",
+    ...     "checked vpxa, it is not running", "I checked and the disk is full"]]
+    [False, False, False]
+    """
+    if not _CHECKED.search(text):
+        return False
+    reading = read(text)
+    return not reading.denied and reading.state is State.NEUTRAL and not re.search(
+        r"\b(?:and|but|,)\b|,", text
+    )
+
+
 def _says_something(text: str) -> bool:
     """A clause of two words or more that is not a lead-in to what follows ("alert log:"):
     a host name or a version in brackets alone resembles every phrasing that names one.
@@ -168,6 +193,8 @@ _REQUEST = re.compile(
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?"
     r"|presumed?|reckon(?:ed)?|figured(?!\s+out)|bet|(?:was|were)\s+sure)\b"
     r"|^(?:it\s+|this\s+)?(?:smells|sounds|feels)\s+like\b"
+    r"|^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:pretty\s+|quite\s+|fairly\s+|almost\s+)?"
+    r"(?:sure|certain|convinced|positive)\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
     r"|^(?:(?:my|our)\s+(?:first\s+)?(?:guess|hunch|theory|suspicion|thought)|first\s+thought)\b"
     # what the user read or was told, not what they saw: "I read that mirroring is off by
@@ -207,8 +234,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("I figured the log was full again"), is_request("we figured out the cause")
     (True, False)
-    >>> is_request("Smells like the classic duplex mismatch")
-    True
+    >>> is_request("Smells like duplex mismatch"), is_request("I'm pretty sure it's DFW")
+    (True, True)
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
     (True, True)
     >>> is_request('devs say "database is full"'), is_request("users say they can't save")
@@ -446,7 +473,7 @@ def match_symptoms(
         pieces = [c for c in clauses(blanked) if _keeps_words(c, blanked, spans)]
     else:
         pieces = clauses(message)
-    pieces = [c for c in pieces if not is_request(c.text)]
+    pieces = [c for c in pieces if not is_request(c.text) and not _only_checked(c.text)]
     if not pieces:
         return []
     vectors = embedder.embed_documents([c.text for c in pieces])
