@@ -172,8 +172,10 @@ def _only_checked(text: str) -> bool:
     if not _CHECKED.search(text):
         return False
     reading = read(text)
-    return not reading.denied and reading.state is State.NEUTRAL and not re.search(
-        r"\b(?:and|but|,)\b|,", text
+    return (
+        not reading.denied
+        and reading.state is State.NEUTRAL
+        and not re.search(r"\b(?:and|but|,)\b|,", text)
     )
 
 
