@@ -518,6 +518,8 @@ def _clause_matches(
         phrasing = read(hit.phrasing)
         if clause_reading.denies_other_thing(phrasing):
             continue  # two denials of different things say nothing of each other
+        if clause_reading.names_other_setting(phrasing):
+            continue  # nor a value of one setting and a value of another
         if clause_reading.names_other_action(phrasing):
             continue  # nor do two different actions (power on, power off)
         if clause_reading.names_other_code(phrasing):

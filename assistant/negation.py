@@ -924,6 +924,21 @@ class Reading:
         mine = {s for s, _ in self.settings}
         return any(s in _VALUE_REQUIRED and s not in mine for s, _ in other.settings)
 
+    def names_other_setting(self, other: Reading) -> bool:
+        """Both name setting values, of different settings: "teaming is route based on
+        originating virtual port" is about teaming and says nothing of failure detection,
+        for or against, however close an embedding puts it to "teaming and failover shows
+        beacon probing".
+
+        >>> read('Teaming is "Route based on originating virtual port"').names_other_setting(
+        ...     read("teaming and failover shows Beacon probing on the port group"))
+        True
+        >>> read("teaming is ip hash").names_other_setting(read("teaming is originating port"))
+        False
+        """
+        mine, theirs = {s for s, _ in self.settings}, {s for s, _ in other.settings}
+        return bool(mine and theirs and not mine & theirs)
+
     def names_other_action(self, other: Reading) -> bool:
         """Both name an action of one kind and none in common: "powering on a VM fails"
         says nothing of "the VM won't power off", for or against.

@@ -175,6 +175,10 @@ class TestNamedSettingValues:
         )
         assert self._read(*hits) == {"channel-mismatch": True}
 
+    def test_a_value_of_another_setting_says_nothing(self):
+        hits = (PhrasingHit("beacon", "teaming and failover shows Beacon probing", 0.70),)
+        assert self._read(*hits) == {}
+
 
 class TestValueTheWordsMustName:
     """An NLB cluster's mode is named or unknown: a clause that names none does not
