@@ -68,6 +68,12 @@ FAMILIES: dict[str, dict[str, str]] = {
         "nginx": r"nginx",
         "kemp": r"kemp|loadmaster",
         "cloud load balancer": (r"elb\b|nlb\s+on\s+aws|aws\s+(?:alb|nlb)|azure\s+load\s+balancer"),
+        # Windows Network Load Balancing: a cluster filter driver in every member, with no
+        # health monitor and no proxy; bare "NLB" is Windows NLB unless AWS is in the words
+        "windows-nlb": (
+            r"(?:windows|ms|microsoft)\s+nlb|network\s+load\s+balancing|nlbmgr|wlbs\b"
+            r"|get-nlb\w*|(?<!aws\s)nlb(?!\s+on\s+aws|\s+target)(?:\s+(?:cluster|nodes?|members?|vip)|s?\b)"
+        ),
     },
     # NSX for vSphere (NSX-V, 6.x) and NSX-T / NSX 3.x-4.x share a name and little else:
     # edge services gateways, their HA and ECMP are NSX-V's; tier-0/tier-1 gateways on edge
@@ -114,6 +120,7 @@ NAMES: dict[str, str] = {  # how a product is shown
     "nginx": "NGINX",
     "kemp": "Kemp LoadMaster",
     "cloud load balancer": "a cloud load balancer",
+    "windows-nlb": "Windows NLB (Network Load Balancing)",
     "nsx-v": "NSX for vSphere (NSX-V)",
     "nsx-t": "NSX-T (NSX 3.x/4.x)",
     "vsphere": "VMware vSphere",
@@ -146,6 +153,8 @@ def named(text: str) -> frozenset[str]:
     (['vsphere'], [])
     >>> sorted(named("nginx in front, Avi SEs behind it"))
     ['avi', 'nginx']
+    >>> sorted(named("4x IIS VMs with NLB, unicast mode")), sorted(named("an AWS NLB in front"))
+    (['windows-nlb'], ['cloud load balancer'])
     >>> sorted(named("replica db2 stopped, Last_SQL_Errno 1062")), sorted(named("db2 restore db X"))
     (['mysql'], ['db2'])
     """

@@ -29,6 +29,9 @@ from kb.products import FAMILIES, NAMES, PRODUCTS, foreign, named, product_note
         ("nginx 1.20 in front of the app", {"nginx"}),
         ("the Tier-0 gateway lost its BGP peers on both edge nodes", {"nsx-t"}),
         ("the two ESGs run ECMP with the DLR", {"nsx-v"}),
+        ("the Windows NLB cluster lost its VIP", {"windows-nlb"}),
+        ("4x IIS VMs with NLB, unicast mode", {"windows-nlb"}),
+        ("an NLB on AWS in front of the API", {"cloud load balancer"}),
     ],
 )
 def test_names_the_product(text, products):
@@ -43,7 +46,7 @@ def test_names_the_product(text, products):
         "the tablespace is full",  # Oracle and Db2 both have tablespaces
         "se the attached log",  # a typo, not a Service Engine
         "the LUNs on the T1 tier of the array",  # a storage tier, not a tier-1 gateway
-        "the Windows NLB cluster lost its VIP",  # Windows NLB, not AWS's
+        "the NLB target group has no healthy targets",  # AWS's NLB, not Windows NLB
     ],
 )
 def test_shared_or_ambiguous_words_name_nothing(text):
@@ -66,4 +69,8 @@ def test_shipped_causes_declare_products():
     causes = load_kb(DEFAULT_KB).causes
     assert causes["postgres-replication-slot-wal-bloat"].products == ("postgresql",)
     assert causes["nsx-edge-ha-split-brain"].products == ("vsphere", "nsx-v")
-    assert causes["lb-health-monitor-misconfigured"].products == ()  # any load balancer
+    # any load balancer with a health monitor, which Windows NLB does not have
+    monitor = causes["lb-health-monitor-misconfigured"].products
+    assert "f5" in monitor and "windows-nlb" not in monitor
+    assert foreign(monitor, frozenset({"windows-nlb"})) == ("windows-nlb",)
+    assert causes["nlb-unicast-uplink-failover"].products == ("vsphere", "windows-nlb")
