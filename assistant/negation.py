@@ -693,6 +693,11 @@ def scope(text: str) -> Scope:
     return _either(narrow, bool(_WIDE.search(text)), Scope.NARROW, Scope.WIDE, Scope.NEUTRAL)
 
 
+# a link speed as switches and esxcli print it before the duplex: "1000/full", "25000 Full"
+_SPEED = (
+    r"\b(?:10|100|1000|2500|5000|10000|25000|40000|50000|100000)\s*(?:[mg]b?(?:ps|/s)?)?\s*[/,]?\s*"
+)
+
 # Named values of one setting, which a sentence embedding hardly tells apart ("teaming
 # is route based on originating port ID" against "... on IP hash"): a clause naming one
 # value opposes a phrasing naming another value of the same setting.
@@ -732,6 +737,19 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
         "multicast": re.compile(
             r"\b(?:igmp\s+)?multicast\b(?!\s+(?:traffic|storms?|groups?|routing))"
             r"|\b03[-:.]?bf[-:.]?[0-9a-f]{2}",
+            re.IGNORECASE,
+        ),
+    },
+    # the duplex of a link: "Up at 25000 Full" against "shows Half for the vmnic"
+    "duplex": {
+        "full": re.compile(
+            r"\b(?:a-)?full[\s-]*duplex\b|\bduplex\s*[:=]?\s*(?:a-)?full\b|\ba-full\b"
+            rf"|{_SPEED}full\b",
+            re.IGNORECASE,
+        ),
+        "half": re.compile(
+            r"\bhalf[\s-]*duplex\b|\bduplex\s*[:=]?\s*(?:a-)?half\b|\ba-half\b"
+            rf"|{_SPEED}half\b|\b(?:shows?|at|is)\s+half\b(?!\s+(?:the|of))",
             re.IGNORECASE,
         ),
     },
@@ -830,6 +848,9 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     >>> sorted(settings('"show service highavailability" always shows one Active and one '
     ...     'Standby')), sorted(settings("edge-0 and edge-1 both report HA state active"))
     ([('ha-roles', 'active-standby')], [('ha-roles', 'both-active')])
+    >>> sorted(settings("esxcli network nic list shows both Up at 25000 Full")), sorted(
+    ...     settings("the port is a-half")), sorted(settings("half the PCs, 3 full backups"))
+    ([('duplex', 'full')], [('duplex', 'half')], [])
     """
     return _named(_SETTING_VALUES, text)
 

@@ -179,6 +179,12 @@ class TestNamedSettingValues:
         hits = (PhrasingHit("beacon", "teaming and failover shows Beacon probing", 0.70),)
         assert self._read(*hits) == {}
 
+    def test_full_duplex_counts_against_half(self):
+        hits = (PhrasingHit("half", "esxcli network nic list shows Half for the vmnic", 0.83),)
+        assert read_clause("esxcli network nic list shows both Up at 25000 Full", *hits) == {
+            "half": False
+        }
+
 
 class TestValueTheWordsMustName:
     """An NLB cluster's mode is named or unknown: a clause that names none does not
