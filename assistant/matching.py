@@ -175,7 +175,7 @@ def _only_checked(text: str) -> bool:
     return (
         not reading.denied
         and reading.state is State.NEUTRAL
-        and not re.search(r"\b(?:and|but|,)\b|,", text)
+        and not re.search(r"\b(?:and|but)\b|,", text)
     )
 
 
