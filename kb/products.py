@@ -188,10 +188,15 @@ def product_note(cause_products: Iterable[str], others: Iterable[str]) -> str:
     'you named Oracle Database; this cause happens on PostgreSQL'
     >>> product_note(["postgresql"], [])
     ''
+    >>> product_note(["avi", "f5", "netscaler", "haproxy", "nginx"], ["windows-nlb"])
+    'you named Windows NLB (Network Load Balancing); this cause does not happen on it'
     """
     others = list(others)
     if not others:
         return ""
     named_ = " and ".join(NAMES[p] for p in others)
-    own = " or ".join(NAMES[p] for p in cause_products)
-    return f"you named {named_}; this cause happens on {own}"
+    own = [NAMES[p] for p in cause_products]
+    if len(own) > 3:  # a cause of most of a family: say which one it is not
+        it = "it" if len(others) == 1 else "them"
+        return f"you named {named_}; this cause does not happen on {it}"
+    return f"you named {named_}; this cause happens on {' or '.join(own)}"
