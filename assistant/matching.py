@@ -509,7 +509,8 @@ def match_symptoms(
         origin = Origin(
             OriginKind.MESSAGE,
             source,
-            clause.text,
+            # what the user wrote: a span a pattern read was blanked for the embedding only
+            message[clause.start : clause.end] if masked else clause.text,
             span=(clause.start, clause.end),
             matched=hit.phrasing,
             similarity=round(score, 3),

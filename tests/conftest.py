@@ -39,6 +39,7 @@ class FakeEmbedder:
     def __init__(self) -> None:
         self.calls = 0
         self.embedded = 0
+        self.texts: list[str] = []  # every document embedded (not queries), in order
 
     def _vector(self, text: str) -> list[float]:
         vec = [0.0] * self.dim
@@ -52,10 +53,13 @@ class FakeEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         self.calls += 1
         self.embedded += len(texts)
+        self.texts += texts
         return [self._vector(t) for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        self.calls += 1
+        self.embedded += 1
+        return self._vector(text)
 
 
 @pytest.fixture

@@ -238,13 +238,23 @@ class TestDeniedMentions:
         assert noise.present is True
 
     def test_a_message_told_as_history_is_no_evidence_either_way(self, pump_sherlog):
+        pump_sherlog.embedder.texts.clear()
         answer = pump_sherlog.ask(
             "we had PUMP-NOISE level 7 on the old controller a few weeks ago, could this be"
             " the same thing?"
         )
         # no log-line evidence, and the message's words are masked from the prose reading
         assert all(e.origin.kind is OriginKind.MESSAGE for e in answer.evidence)
-        assert all("PUMP-NOISE" not in e.origin.text for e in answer.evidence)
+        clauses_embedded = pump_sherlog.embedder.texts
+        assert clauses_embedded and all("PUMP-NOISE" not in t for t in clauses_embedded)
+
+    def test_evidence_shows_the_words_a_pattern_read(self, pump_sherlog):
+        # the pattern's span is blanked for the embedding, not in what the user is shown
+        message = "pump casing overheating right after PUMP-NOISE level 7"
+        answer = pump_sherlog.ask(message)
+        [hot] = [e for e in answer.evidence if e.symptom == "pump-hot"]
+        assert hot.origin.text == message[slice(*hot.origin.span)]
+        assert "PUMP-NOISE" in hot.origin.text
 
     def test_a_message_that_is_back_counts_for_it(self, pump_sherlog):
         answer = pump_sherlog.ask("we had PUMP-NOISE level 7 last year and again this morning")
