@@ -64,9 +64,12 @@ _NO_EFFECT = re.compile(
 _PAIRED = re.compile(r"\b(?:between|both)\s+(?:the\s+)?[\w./:-]+$", re.IGNORECASE)
 # A list that starts after a colon, "checked on the hosts: vpxa and hostd both running",
 # is one fact about both: the piece before "and" is one or two words after the colon, and
-# "both" follows the next word.
+# "both" follows the next word. So is one that starts after a comma, with one word before
+# "and" and "both" or a plural verb after the next: "ssh works, hostd and vpxa are running".
 _SHARED = re.compile(r":\s*[\w.-]+(?:\s+[\w.-]+)?\s*$")
 _SHARED_TAIL = re.compile(r"[\w.-]+\s+(?:are\s+)?both\b", re.IGNORECASE)
+_LISTED = re.compile(r"(?:^|,)\s*[\w.-]+\s*$")
+_LISTED_TAIL = re.compile(r"[\w.-]+\s+(?:(?:are|were)\s+)?(?:both|are|were)\b", re.IGNORECASE)
 # A quoted message is one thing said, whatever "and" or commas it holds. A single quote
 # opens only where no letter precedes it and closes only where none follows ("can't" and
 # "workstation's" are not quotes).
@@ -177,6 +180,39 @@ def _only_checked(text: str) -> bool:
         and reading.state is State.NEUTRAL
         and not re.search(r"\b(?:and|but)\b|,", text)
     )
+
+
+# What a system is, not what it does: "vCenter 8.0, ESXi 8.0 U1.", "ESXi 7.0 U3n, Dell
+# R750", "Ubuntu 22.04, kernel 5.15". Such a clause names products and versions that no
+# cause of the KB depends on, yet it resembles every phrasing that names the product
+# ("vCenter 8.0, ESXi 8.0 U1." was 0.71 from "vCenter lost connection to one of the ESXi
+# hosts"). Windows and Db2 versions and word sizes stay: DFS Replication between 2003 R2
+# and 2008 R2 members, and 32-bit Db2 instances, are facts causes depend on.
+_INVENTORY_WORD = (
+    r"vmware|esxi?|vcenter(?:\s+server)?|vcsa|vsphere|nsx(?:-[tv])?|alb|avi|vsan"
+    r"|dell|poweredge|hpe?|proliant|synergy|lenovo|thinksystem|cisco\s+ucs|ucs|supermicro"
+    r"|rhel|red\s*hat(?:\s+enterprise\s+linux)?|centos|rocky(?:\s+linux)?|alma(?:linux)?"
+    r"|ubuntu|debian|sles|suse|oracle\s+linux|kernel"
+    r"|and|on|with|the|our|all|both|hosts?|servers?|nodes?|clusters?|vms?|appliances?"
+    r"|build\s+\d+|update\s+\d+\w?|v?\d+(?:\.\d+)*[a-z]?|u\d+[a-z]?|gen\s?\d+|[a-z]{1,3}\d{2,4}"
+)
+_INVENTORY = re.compile(rf"(?:[\s,/+&().:;-]|(?:{_INVENTORY_WORD})\b)+", re.IGNORECASE)
+
+
+def _inventory(text: str) -> bool:
+    """Whether a clause only says which products, versions and hardware are in play.
+
+    >>> [_inventory(t) for t in ["vCenter 8.0, ESXi 8.0 U1.", "ESXi 7.0 U3n, Dell R750",
+    ...     "Ubuntu 22.04, kernel 5.15", "RHEL 7 VMs on vSphere"]]
+    [True, True, True, True]
+    >>> [_inventory(t) for t in ["ESXi 7.0 U3 hosts disconnect", "DB2 10.1 32-bit.",
+    ...     "Windows Server 2003 R2 SP2", "vpxa 8.0", "both hosts on 8.0 U1 are fine",
+    ...     "8.8.8.8 / 1.1.1.1"]]
+    [False, False, False, False, False, False]
+    """
+    # addresses alone are not an inventory: "8.8.8.8 / 1.1.1.1" may be the DNS servers
+    words = re.search(r"[A-Za-z]{2,}", _IP.sub(" ", text))
+    return words is not None and _INVENTORY.fullmatch(text.strip()) is not None
 
 
 # IP addresses in a clause are noise to the sentence embedding: "added an SNAT rule on
@@ -393,6 +429,10 @@ def _parts(text: str, offset: int) -> list[Clause]:
     []
     >>> _parts("checked on the hosts: vpxa and hostd are both up", 0)
     []
+    >>> [p.text for p in _parts("host client reachable, vpxa and hostd both running", 0)]
+    ['host client reachable', 'vpxa and hostd both running']
+    >>> [p.text for p in _parts("ssh to the host works, hostd and vpxa are running", 0)]
+    ['ssh to the host works', 'hostd and vpxa are running']
     >>> _parts("vmotion between esx03 and esx04 times out since the move", 0)
     []
     >>> [p.text for p in _parts("the restore job just hangs, no error, sitting there for hours", 0)]
@@ -416,6 +456,13 @@ def _parts(text: str, offset: int) -> list[Clause]:
             continue
         if sep and _SHARED.search(text, pos, sep.start()) and _SHARED_TAIL.match(text, sep.end()):
             continue  # "checked: vpxa and hostd both running" is one fact about both
+        if (
+            sep
+            and "and" in sep.group().lower()
+            and _LISTED.search(text, 0, sep.start())
+            and _LISTED_TAIL.match(text, sep.end())
+        ):
+            continue  # "..., hostd and vpxa are running" too
         end = sep.start() if sep else len(text)
         if text[pos:end].strip():
             pieces.append([pos, end])
@@ -494,7 +541,11 @@ def match_symptoms(
         pieces = [c for c in clauses(blanked) if _keeps_words(c, blanked, spans)]
     else:
         pieces = clauses(message)
-    pieces = [c for c in pieces if not is_request(c.text) and not _only_checked(c.text)]
+    pieces = [
+        c
+        for c in pieces
+        if not is_request(c.text) and not _only_checked(c.text) and not _inventory(c.text)
+    ]
     if not pieces:
         return []
     vectors = embedder.embed_documents([_for_embedding(c.text) for c in pieces])
