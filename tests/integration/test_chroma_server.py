@@ -43,6 +43,12 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) -> 
         time.sleep(0.25)
 
 
+def _as_from_a_terminal() -> None:
+    # A shell without job control starts a background job with SIGINT ignored, and the
+    # child inherits that: under `make test &` serve would never see the test's Ctrl-C.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -110,7 +116,7 @@ def test_serve_runs_the_page_on_its_server_and_ctrl_c_stops_everything(tmp_path,
         serve = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "serve", "--no-slack",
              "--chroma-port", str(chroma), "--page-port", str(page)],
-            env=env, stdout=out, stderr=out,
+            env=env, stdout=out, stderr=out, preexec_fn=_as_from_a_terminal,
         )  # fmt: skip
         try:
             wait_for(f"http://127.0.0.1:{page}/_stcore/health", serve, log, PAGE_STARTUP)
