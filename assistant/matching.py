@@ -268,7 +268,8 @@ _REQUEST = re.compile(
     r"|^(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will|won't|isn't|'s)\b)"
     r"[^\s?]+\s+){1,4}or\s+(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will"
     r"|won't|isn't|'s)\b)[^\s?]+\s*){1,4}\?+\s*$"
-    r"|^(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
+    r"|^(?:(?:half|some|most|part|one|a\s+few|many|several)\s+(?:of\s+)?)?"
+    r"(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
     r"|vendor|support|someone|somebody|they|he|she|dbas?|devs?|developers?|admins?"
     r"|guys?|people|everyone|everybody)"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
@@ -299,6 +300,10 @@ def is_request(text: str) -> bool:
     (True, False)
     >>> is_request("Someone suggested turning on beacon probing")
     True
+    >>> is_request("Half the team thinks it's phones with old passwords")
+    True
+    >>> is_request("some of our admins say the DC is fine"), is_request("half the VMs say hello")
+    (True, False)
     >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
     True
     >>> is_request("I read that mirroring is off by default"), is_request("I read the log")
