@@ -68,7 +68,10 @@ _FAILURE_STATES = re.compile(
 _DENIALS = re.compile(
     rf"\b(?:no|not|never|none|nothing|nobody|nowhere|neither|nor|unaffected|ruled\s+out"
     rf"|unchanged|untouched|unmodified|cannot"
-    rf"|{_CONTRACTED})\b|^\W*without\b",
+    rf"|{_CONTRACTED})\b|^\W*without\b"
+    # an empty query result denies what was queried: "pg_replication_slots returns 0 rows"
+    # ("returns nothing" stays unread: "ps | grep vpxa returns nothing" confirms a failure)
+    rf"|\b(?:0|zero)\s+rows\b|\bempty\s+result(?:\s+set)?\b",
     re.IGNORECASE,
 )
 
@@ -257,6 +260,10 @@ def is_negated(text: str) -> bool:
     (True, False)
     >>> is_negated("which isn't the VM"), is_negated("it starts with 00-0d, which isn't the VM")
     (True, True)
+    >>> is_negated("select * from pg_replication_slots; returns 0 rows")
+    True
+    >>> is_negated("the query on pg_stat_activity gives an empty result"), is_negated("10 rows")
+    (True, False)
     """
     return bool(_DENIALS.search(_bare(text)))
 
