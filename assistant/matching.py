@@ -262,6 +262,8 @@ _REQUEST = re.compile(
     r"|^(?:i'?m\s+|we'?re\s+|i\s+am\s+|we\s+are\s+)?(?:not\s+(?:keen|willing|eager)|reluctant"
     r"|hesitant)\b|^(?:i|we)\s+(?:would\s+rather\s+not|(?:don'?t|do\s+not)\s+want|want"
     r"|plan|would\s+like|(?:are|am)\s+(?:planning|going))\s+to\b"
+    # a plan that was not carried out, or not yet: "so I was going to enable mirroring"
+    r"|^(?:(?:so|and|but|then)\s+)?(?:i|we)\s+(?:was|were)\s+(?:going|about|planning)\s+to\b"
     r"|^(?:(?!\b(?:is|are|was|were|has|have|had|does|do|did|can|will|won't|isn't|'s)\b)"
     r"[^\s?]+\s*){1,3}\?+\s*$"
     # a choice between guesses: "disk full or inodes??", "mtu or dfw?"
@@ -274,6 +276,7 @@ _REQUEST = re.compile(
     r"|guys?|people|everyone|everybody)"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
     r"|believes?|swears?|wants?|suggest(?:s|ed)?|recommend(?:s|ed)?|propos(?:es|ed)"
+    r"|told\s+(?:me|us)"
     r"|advis(?:es|ed))\b",
     re.IGNORECASE | re.DOTALL,
 )
@@ -302,6 +305,10 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("Half the team thinks it's phones with old passwords")
     True
+    >>> is_request("Someone told me Avi doesn't mirror connections by default")
+    True
+    >>> is_request("so I was going to enable connection mirroring"), is_request("I was paged")
+    (True, False)
     >>> is_request("some of our admins say the DC is fine"), is_request("half the VMs say hello")
     (True, False)
     >>> is_request("Not keen to reboot the host with 30 prod VMs on it")
