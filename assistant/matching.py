@@ -186,13 +186,17 @@ def _only_checked(text: str) -> bool:
 # R750", "Ubuntu 22.04, kernel 5.15". Such a clause names products and versions that no
 # cause of the KB depends on, yet it resembles every phrasing that names the product
 # ("vCenter 8.0, ESXi 8.0 U1." was 0.71 from "vCenter lost connection to one of the ESXi
-# hosts"). Windows and Db2 versions and word sizes stay: DFS Replication between 2003 R2
-# and 2008 R2 members, and 32-bit Db2 instances, are facts causes depend on.
+# hosts"). The storage protocol ("iSCSI", "NFS") counts as inventory too: no storage cause
+# of the KB depends on it ("ESXi 7.0 U3, iSCSI, 4 hosts." was 0.61 from "putting them on
+# the same esxi host makes it work"). Windows and Db2 versions and word sizes stay: DFS
+# Replication between 2003 R2 and 2008 R2 members, and 32-bit Db2 instances, are facts
+# causes depend on.
 _INVENTORY_WORD = (
     r"vmware|esxi?|vcenter(?:\s+server)?|vcsa|vsphere|nsx(?:-[tv])?|alb|avi|vsan"
     r"|dell|poweredge|hpe?|proliant|synergy|lenovo|thinksystem|cisco\s+ucs|ucs|supermicro"
     r"|rhel|red\s*hat(?:\s+enterprise\s+linux)?|centos|rocky(?:\s+linux)?|alma(?:linux)?"
     r"|ubuntu|debian|sles|suse|oracle\s+linux|kernel"
+    r"|iscsi|fcoe|fc|fibre\s+channel|nvme(?:-?o(?:f|tcp))?|nfs(?:\s*v?[34](?:\.1)?)?"
     r"|and|on|with|the|our|all|both|hosts?|servers?|nodes?|clusters?|vms?|appliances?"
     r"|build\s+\d+|update\s+\d+\w?|v?\d+(?:\.\d+)*[a-z]?|u\d+[a-z]?|gen\s?\d+|[a-z]{1,3}\d{2,4}"
 )
@@ -203,8 +207,8 @@ def _inventory(text: str) -> bool:
     """Whether a clause only says which products, versions and hardware are in play.
 
     >>> [_inventory(t) for t in ["vCenter 8.0, ESXi 8.0 U1.", "ESXi 7.0 U3n, Dell R750",
-    ...     "Ubuntu 22.04, kernel 5.15", "RHEL 7 VMs on vSphere"]]
-    [True, True, True, True]
+    ...     "Ubuntu 22.04, kernel 5.15", "RHEL 7 VMs on vSphere", "ESXi 7.0 U3, iSCSI, 4 hosts."]]
+    [True, True, True, True, True]
     >>> [_inventory(t) for t in ["ESXi 7.0 U3 hosts disconnect", "DB2 10.1 32-bit.",
     ...     "Windows Server 2003 R2 SP2", "vpxa 8.0", "both hosts on 8.0 U1 are fine",
     ...     "8.8.8.8 / 1.1.1.1"]]
@@ -250,6 +254,9 @@ _REQUEST = re.compile(
     r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?"
     r"|presumed?|reckon(?:ed)?|figured(?!\s+out)|bet|(?:was|were)\s+sure)\b"
     r"|^(?:it\s+|this\s+)?(?:smells|sounds|feels)\s+like\b"
+    # "looks like" reports what was seen ("looks like the paths came back"), unless it is
+    # asked: "Looks like storage disappearing for a moment?"
+    r"|^(?:it\s+|this\s+)?(?:looks|seems)\s+like\b[^?]*\?+\s*$"
     r"|^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:pretty\s+|quite\s+|fairly\s+|almost\s+)?"
     r"(?:sure|certain|convinced|positive)\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
@@ -297,6 +304,10 @@ def is_request(text: str) -> bool:
     (True, False)
     >>> is_request("Smells like duplex mismatch"), is_request("I'm pretty sure it's DFW")
     (True, True)
+    >>> is_request("Looks like storage disappearing for a moment?")
+    True
+    >>> is_request("looks like the paths came back on their own")
+    False
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
     (True, True)
     >>> is_request('devs say "database is full"'), is_request("users say they can't save")
