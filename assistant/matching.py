@@ -259,6 +259,10 @@ _REQUEST = re.compile(
     r"|^(?:it\s+|this\s+)?(?:looks|seems)\s+like\b[^?]*\?+\s*$"
     r"|^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:pretty\s+|quite\s+|fairly\s+|almost\s+)?"
     r"(?:sure|certain|convinced|positive)\b"
+    # a fear is a guess too: "I'm worried we're heading for tombstone territory"
+    r"|^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:a\s+bit\s+|quite\s+|really\s+|very\s+)?"
+    r"(?:worried|afraid|concerned|scared|nervous)\s+(?:that\b|(?:we|it|this|they)"
+    r"(?:'re|'s|'ll|\s+(?:are|is|will|might|may|could)\b))|^(?:i|we)\s+fear\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
     r"|^(?:(?:my|our)\s+(?:first\s+)?(?:guess|hunch|theory|suspicion|thought)|first\s+thought)\b"
     # what the user read or was told, not what they saw: "I read that mirroring is off by
@@ -306,6 +310,10 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("Looks like storage disappearing for a moment?")
     True
+    >>> is_request("I'm worried we're heading for tombstone territory")
+    True
+    >>> is_request("we're worried about the 1062 errors on the replica")
+    False
     >>> is_request("looks like the paths came back on their own")
     False
     >>> is_request("ops say it's the OOM killer"), is_request("the app team insists esxi is broken")
