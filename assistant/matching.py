@@ -601,6 +601,24 @@ def match_symptoms(
     return sorted(evidence, key=lambda e: -e.strength)
 
 
+# A phrasing whose state holds under a condition, an intervention or a moment: "pings have
+# been stable since the other machine went off", "after pulling the cable the drops stopped".
+# A clause that reports the opposite state without any condition ("ping drops now and then")
+# does not deny it: it says nothing of what happens once that condition holds.
+_CONDITION = re.compile(r"\b(?:since|once|after|when|whenever|until|unless|if)\b", re.IGNORECASE)
+
+
+def _conditioned(text: str) -> bool:
+    """Whether ``text`` states something under a condition or after an event.
+
+    >>> _conditioned("pings have been stable since the other machine went off")
+    True
+    >>> _conditioned("ping drops now and then too."), _conditioned("the host client works")
+    (False, False)
+    """
+    return _CONDITION.search(text) is not None
+
+
 def _clause_matches(
     clause: Clause, hits: Sequence[PhrasingHit], revisiting: Mapping[str, bool]
 ) -> Iterator[tuple[PhrasingHit, bool]]:
@@ -631,6 +649,8 @@ def _clause_matches(
             phrasing.denied or not keeps_default(clause.text, hit.phrasing)
         )
         opposed = clause_reading.opposes(phrasing)
+        if opposed and not denied and _conditioned(hit.phrasing) and not _conditioned(clause.text):
+            continue  # "ping drops now and then" says nothing of "stable since X went off"
         agrees = phrasing.denied == denied and not opposed
         if agrees and clause_reading.lacks_value_of(phrasing):
             continue  # "an NLB cluster" does not confirm "an NLB cluster in multicast mode"
