@@ -337,7 +337,8 @@ class State(Enum):
 _FAILING = re.compile(
     # "failed over" and "fails back" are events, not failures
     r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b)\w*"
-    r"|hang\w*|hung|stuck|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
+    r"|hang\w*|hung|stuck|stall\w*|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
+    r"|half[\s-]+load\w*|partial(?:ly)?\s+load\w*"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*|inaccessible|offline"
     r"|red(?![\s-]*hat\b)|slow(?:s|ed|er|ly)?|huge|maxed|pegged"
@@ -473,6 +474,10 @@ def state(text: str) -> State:
     'failing'
     >>> state("ping works but SSH hangs").value
     'neutral'
+    >>> state("ping works, some https pages only half load").value
+    'neutral'
+    >>> state("the copy stalls after a few seconds").value
+    'failing'
     >>> state("pool members are all green").value, state("all pool members are red").value
     ('working', 'failing')
     >>> state("the VS uses the System-TCP-Fast-Path profile").value
