@@ -56,6 +56,14 @@ _AND = re.compile(
     r"|\s+(?:(?:ever|right|just|shortly|soon|immediately)\s+)?\b(?:after|since)\s+",
     re.IGNORECASE,
 )
+# A part that reports what the step before it showed: "I ran Traceflow app01 -> sql01 and it
+# shows the packet dropped" is one fact; cut at "and", the result loses what it is a result of.
+_RESULT_OF = re.compile(
+    r"(?:it|that|this|they|which)\s+(?:\w+\s+)?(?:shows?|showed|says?|said|reports?|reported"
+    r"|lists?|listed|gives?|gave|returns?|returned|prints?|printed|displays?|tells?|told"
+    r"|comes?\s+back|came\s+back)\b",
+    re.IGNORECASE,
+)
 _NO_EFFECT = re.compile(
     r"\W*(?:no|nothing|zero)\s+(?:changed?|change[sd]|difference|luck|help|improvement|effect)\b"
     r"|\W*(?:didn'?t|did\s+not|doesn'?t|does\s+not)\s+(?:help|change|matter)\b",
@@ -474,6 +482,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
     []
     >>> _parts("nothing changed on our side, no deploy", 0)
     []
+    >>> _parts("I ran Traceflow app01 -> sql01 and it shows the packet dropped at the edge", 0)
+    []
     >>> [p.text for p in _parts("no logon: 'the trust between this host and the domain "
     ...     "failed', other floors are fine", 0)]
     ["no logon: 'the trust between this host and the domain failed'", 'other floors are fine']
@@ -487,6 +497,8 @@ def _parts(text: str, offset: int) -> list[Clause]:
             continue
         if sep and _SHARED.search(text, pos, sep.start()) and _SHARED_TAIL.match(text, sep.end()):
             continue  # "checked: vpxa and hostd both running" is one fact about both
+        if sep and _RESULT_OF.match(text, sep.end()):
+            continue  # "ran Traceflow and it shows the packet dropped": the result of the step
         if (
             sep
             and "and" in sep.group().lower()
