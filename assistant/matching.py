@@ -234,15 +234,29 @@ def _inventory(text: str) -> bool:
 _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d+)?\b")
 
 
+# 00:50:56:9a:12:34, 00-50-56-9A-12-34, 0050.569a.1234
+_MAC = re.compile(
+    r"(?<![\w:.-])(?:(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}|(?:[0-9a-f]{4}\.){2}[0-9a-f]{4})(?![\w:.-])",
+    re.IGNORECASE,
+)
+
+
 def _for_embedding(text: str) -> str:
-    """The clause as embedded: without IP addresses, unless nothing else is left.
+    """The clause as embedded: without IP addresses, unless nothing else is left, and
+    with each MAC address read as the word "MAC". An embedding knows nothing of an
+    address's digits, while "that MAC is the access switch itself" says what the clause
+    is about ("707d.b94e.02c1 is the access switch itself" hardly resembles anything).
 
     >>> _for_embedding("added an SNAT rule on both edges: 192.168.70.0/24 -> 198.51.100.20")
     'added an SNAT rule on both edges: ->'
     >>> _for_embedding("ping 10.0.0.5")
     'ping 10.0.0.5'
+    >>> _for_embedding("arp shows 00-50-56-9a-11-22 and 3c:52:82:1f:07:e9 for it")
+    'arp shows MAC and MAC for it'
+    >>> _for_embedding("707d.b94e.02c1 is the access switch itself")
+    'MAC is the access switch itself'
     """
-    bare = " ".join(_IP.sub(" ", text).split())
+    bare = " ".join(_MAC.sub("MAC", _IP.sub(" ", text)).split())
     return bare if _says_something(bare) else text
 
 
