@@ -307,6 +307,10 @@ _REQUEST = re.compile(
     r"(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
     r"|vendor|support|someone|somebody|they|he|she|dbas?|devs?|developers?|admins?"
     r"|guys?|people|everyone|everybody)"
+    # one person of a group: "someone on our team says", "a guy from the network team said"
+    r"(?:(?:(?<=someone)|(?<=somebody)|(?<=one)|(?<=guy)|(?<=colleague))"
+    r"\s+(?:on|in|from|at)\s+(?:my|our|the|their)"
+    r"\s+(?:\w+\s+)?\w+)?"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
     r"|believes?|swears?|wants?|suggest(?:s|ed)?|recommend(?:s|ed)?|propos(?:es|ed)"
     r"|told\s+(?:me|us)"
@@ -348,6 +352,12 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("Someone told me Avi doesn't mirror connections by default")
     True
+    >>> is_request("Someone on our team says ESXi ramdisks fill up")
+    True
+    >>> is_request("a guy from the network team said the trunk is fine")
+    True
+    >>> is_request("the host on the other rack says nothing")
+    False
     >>> is_request("so I was going to enable connection mirroring"), is_request("I was paged")
     (True, False)
     >>> is_request("some of our admins say the DC is fine"), is_request("half the VMs say hello")
