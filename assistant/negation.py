@@ -351,7 +351,7 @@ _FAILING = re.compile(
     r"|way\s+off\b|off\s+by\s+(?:about\s+|almost\s+|over\s+|~)?\d"
     r"|used\s+up|exhaust(?:ed|ion)|deplet(?:ed|ion)|(?:ran|runs?|running)\s+out"
     r"|out\s+of\s+(?:space|inodes|memory|disk|room|file\s+handles)"
-    r"|(?:zero|0)\s+(?:free|avail\w*|left))\b",
+    r"|(?:zero|0)\s+(?:free|avail\w*|left)|expired)\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
