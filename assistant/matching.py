@@ -230,8 +230,28 @@ def _inventory(text: str) -> bool:
 # IP addresses in a clause are noise to the sentence embedding: "added an SNAT rule on
 # both edges: 192.168.70.0/24 -> 198.51.100.20" is 0.51 from "the same SNAT rule sits on
 # every edge in the ECMP set", and 0.74 without the addresses. (Replacing each with "an
-# IP" kept less of the gain; MACs stay, since phrasings about ARP name them.)
+# IP" kept less of the gain. A MAC is read as the word "MAC": see _for_embedding.)
 _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d+)?\b")
+# what is left of a clause that only gives addresses: "vCenter is 10.10.0.20", "the
+# source IPs are 10.20.0.5 and 10.20.0.6"; without them it ends in a dangling word
+_DANGLING = re.compile(
+    r"\b(?:is|are|was|were|at|on|to|from|and|or|via|=)\s*[\s.,;:()\[\]/-]*$", re.IGNORECASE
+)
+
+
+def _only_addresses(text: str) -> bool:
+    """Whether a clause only says what an address is: without the IP addresses, it ends
+    in the word that named them, and would resemble anything its subject is in
+    ("vCenter is" against "vCenter is all green").
+
+    >>> [_only_addresses(t) for t in ["vCenter is 10.10.0.20.",
+    ...     "The source IPs are 10.20.0.5 and 10.20.0.6", "hosts are on 10.44.8.0/24"]]
+    [True, True, True]
+    >>> [_only_addresses(t) for t in ["ping 10.0.0.5 fails", "vCenter is all green",
+    ...     "traffic from 10.1.1.5 to 10.2.2.6 drops"]]
+    [False, False, False]
+    """
+    return _IP.search(text) is not None and _DANGLING.search(_IP.sub(" ", text)) is not None
 
 
 # 00:50:56:9a:12:34, 00-50-56-9A-12-34, 0050.569a.1234
@@ -611,7 +631,10 @@ def match_symptoms(
     pieces = [
         c
         for c in pieces
-        if not is_request(c.text) and not _only_checked(c.text) and not _inventory(c.text)
+        if not is_request(c.text)
+        and not _only_checked(c.text)
+        and not _inventory(c.text)
+        and not _only_addresses(c.text)
     ]
     if not pieces:
         return []
