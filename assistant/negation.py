@@ -748,7 +748,7 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
         "unicast": re.compile(r"\bunicast\b(?!\s+(?:reply|replies|flood\w*|traffic))", re.I),
         "multicast": re.compile(
             r"\b(?:igmp\s+)?multicast\b(?!\s+(?:traffic|storms?|groups?|routing))"
-            r"|\b03[-:.]?bf[-:.]?[0-9a-f]{2}",
+            r"|\b03[-:.]?bf(?:[-:.]?[0-9a-f]{2}|\b)",  # "begins with 03-bf" names it too
             re.IGNORECASE,
         ),
     },
@@ -863,6 +863,8 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     >>> sorted(settings("esxcli network nic list shows both Up at 25000 Full")), sorted(
     ...     settings("the port is a-half")), sorted(settings("half the PCs, 3 full backups"))
     ([('duplex', 'full')], [('duplex', 'half')], [])
+    >>> [sorted(settings(t)) for t in ["the VIP's mac begins with 03-bf", "arp: 03bf0a010164"]]
+    [[('nlb-mode', 'multicast')], [('nlb-mode', 'multicast')]]
     """
     return _named(_SETTING_VALUES, text)
 
