@@ -227,6 +227,30 @@ def _inventory(text: str) -> bool:
     return words is not None and _INVENTORY.fullmatch(text.strip()) is not None
 
 
+# A configuration key set to a number, and nothing else: "max_connections is 400",
+# "innodb_buffer_pool_size = 8G". It says how the system is configured, not that it fails,
+# though an embedding puts "max_connections is 400" close to "too many connections".
+_SETTING_NUMBER = re.compile(
+    r"\s*(?:(?:the|our|and|but|so)\s+)?[A-Za-z][\w.-]*_[\w.-]*\s*(?:(?:is|was)(?:\s+set\s+to)?|=|:|set\s+to)\s*"
+    r"(?:(?:at|only|just|still|now)\s+)?~?\d[\d.,]*\s*(?:[kmgt]i?b?|%)?"
+    r"(?:\s*\((?:the\s+)?default\))?\s*[.;]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _setting_number(text: str) -> bool:
+    """Whether a clause only gives a configuration key's number.
+
+    >>> [_setting_number(t) for t in ["max_connections is 400", "innodb_buffer_pool_size = 8G",
+    ...     "and max_connections was set to 500."]]
+    [True, True, True]
+    >>> [_setting_number(t) for t in ["max_connections is 400 and every slot is taken",
+    ...     "log_reuse_wait_desc = NOTHING.", "ESXi 7.0 U3"]]
+    [False, False, False]
+    """
+    return _SETTING_NUMBER.fullmatch(text) is not None
+
+
 # IP addresses in a clause are noise to the sentence embedding: "added an SNAT rule on
 # both edges: 192.168.70.0/24 -> 198.51.100.20" is 0.51 from "the same SNAT rule sits on
 # every edge in the ECMP set", and 0.74 without the addresses. (Replacing each with "an
@@ -635,6 +659,7 @@ def match_symptoms(
         and not _only_checked(c.text)
         and not _inventory(c.text)
         and not _only_addresses(c.text)
+        and not _setting_number(c.text)
     ]
     if not pieces:
         return []
