@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -140,10 +141,36 @@ def conflict_hits(
     return list(hits.values())
 
 
+# what a registrant's name ends with that does not tell companies apart
+_LEGAL_FORM = re.compile(
+    r"[,.]|\b(?:inc|incorporated|corp|corporat(?:e|ion)|co|company|ltd|limited|llc|gmbh|ag"
+    r"|sa|s\.a|bv|b\.v|plc|oy|ab|kk)\b",
+    re.IGNORECASE,
+)
+
+
+def vendor_family(org: str) -> str:
+    """A registrant's name without its legal form, first two words: one company registers
+    OUIs under several names ("Hewlett Packard", "Hewlett Packard Enterprise"; "Intel
+    Corporate", "Intel Corporation"), and two of them are no sign of two vendors.
+
+    >>> vendor_family("Hewlett Packard Enterprise") == vendor_family("Hewlett Packard")
+    True
+    >>> vendor_family("Intel Corporate") == vendor_family("Intel Corporation")
+    True
+    >>> vendor_family("Shenzhen Foo Technology") == vendor_family("Shenzhen Bar Co., Ltd")
+    False
+    """
+    return " ".join(_LEGAL_FORM.sub(" ", org).lower().split()[:2])
+
+
 def _vendor_hit(symptom: str, source: str, conflict: Conflict) -> LogHit | None:
     named: dict[str, tuple[str, int]] = {}
+    families: set[str] = set()
     for value, line in conflict.values:
-        if (org := mac_vendor(value)) is not None:
+        org = mac_vendor(value)
+        if org is not None and vendor_family(org) not in families:
+            families.add(vendor_family(org))
             named.setdefault(org, (value, line))
     if len(named) < 2:
         return None
