@@ -353,8 +353,7 @@ _REQUEST = re.compile(
     r"|guys?|people|everyone|everybody)"
     # one person of a group: "someone on our team says", "a guy from the network team said"
     r"(?:(?:(?<=someone)|(?<=somebody)|(?<=one)|(?<=guy)|(?<=colleague))"
-    r"\s+(?:on|in|from|at)\s+(?:my|our|the|their)"
-    r"\s+(?:\w+\s+)?\w+)?"
+    r"\s+(?:on|in|from|at)\s+(?:(?:my|our|the|their|a)\s+)?(?:\w+\s+)?\w+)?"
     r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
     r"|believes?|swears?|wants?|suggest(?:s|ed)?|recommend(?:s|ed)?|propos(?:es|ed)"
     r"|told\s+(?:me|us)"
@@ -399,6 +398,8 @@ def is_request(text: str) -> bool:
     >>> is_request("Someone on our team says ESXi ramdisks fill up")
     True
     >>> is_request("a guy from the network team said the trunk is fine")
+    True
+    >>> is_request("someone on reddit said beacon probing causes phantom uplink failures")
     True
     >>> is_request("the host on the other rack says nothing")
     False
