@@ -231,7 +231,8 @@ def _inventory(text: str) -> bool:
 # "innodb_buffer_pool_size = 8G". It says how the system is configured, not that it fails,
 # though an embedding puts "max_connections is 400" close to "too many connections".
 _SETTING_NUMBER = re.compile(
-    r"\s*(?:(?:the|our|and|but|so)\s+)?[A-Za-z][\w.-]*_[\w.-]*\s*(?:(?:is|was)(?:\s+set\s+to)?|=|:|set\s+to)\s*"
+    r"\s*(?:(?:the|our|and|but|so)\s+)?[A-Za-z][\w.-]*_[\w.-]*\s*"
+    r"(?:(?:is|was)(?:\s+set\s+to)?|=|:|set\s+to)\s*"
     r"(?:(?:at|only|just|still|now)\s+)?~?\d[\d.,]*\s*(?:[kmgt]i?b?|%)?"
     r"(?:\s*\((?:the\s+)?default\))?\s*[.;]?\s*",
     re.IGNORECASE,
@@ -259,7 +260,9 @@ _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?::\d+)?\b")
 # what is left of a clause that only gives addresses: "vCenter is 10.10.0.20", "the
 # source IPs are 10.20.0.5 and 10.20.0.6"; without them it ends in a dangling word
 _DANGLING = re.compile(
-    r"\b(?:is|are|was|were|at|on|to|from|and|or|via|=)\s*[\s.,;:()\[\]/-]*$", re.IGNORECASE
+    r"\b(?:is|are|was|were)(?:\s+(?:at|on|in))?(?:\s*[,/]?\s*\b(?:and|or)\b)*"
+    r"[\s.,;:()\[\]/-]*$",
+    re.IGNORECASE,
 )
 
 
@@ -272,15 +275,16 @@ def _only_addresses(text: str) -> bool:
     ...     "The source IPs are 10.20.0.5 and 10.20.0.6", "hosts are on 10.44.8.0/24"]]
     [True, True, True]
     >>> [_only_addresses(t) for t in ["ping 10.0.0.5 fails", "vCenter is all green",
-    ...     "traffic from 10.1.1.5 to 10.2.2.6 drops"]]
-    [False, False, False]
+    ...     "traffic from 10.1.1.5 to 10.2.2.6 drops", "traffic is dropped at 10.1.1.1"]]
+    [False, False, False, False]
     """
     return _IP.search(text) is not None and _DANGLING.search(_IP.sub(" ", text)) is not None
 
 
 # 00:50:56:9a:12:34, 00-50-56-9A-12-34, 0050.569a.1234
 _MAC = re.compile(
-    r"(?<![\w:.-])(?:(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}|(?:[0-9a-f]{4}\.){2}[0-9a-f]{4})(?![\w:.-])",
+    r"(?<![\w:.-])(?:(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}|(?:[0-9a-f]{4}\.){2}[0-9a-f]{4})"
+    r"(?![\w:.-])",
     re.IGNORECASE,
 )
 
