@@ -165,16 +165,13 @@ def vendor_family(org: str) -> str:
 
 
 def _vendor_hit(symptom: str, source: str, conflict: Conflict) -> LogHit | None:
-    named: dict[str, tuple[str, int]] = {}
-    families: set[str] = set()
+    named: dict[str, tuple[str, str, int]] = {}  # vendor family -> its name, MAC, line
     for value, line in conflict.values:
-        org = mac_vendor(value)
-        if org is not None and vendor_family(org) not in families:
-            families.add(vendor_family(org))
-            named.setdefault(org, (value, line))
+        if (org := mac_vendor(value)) is not None:
+            named.setdefault(vendor_family(org), (org, value, line))
     if len(named) < 2:
         return None
-    (org1, (mac1, line1)), (org2, (mac2, line2)) = list(named.items())[:2]
+    (org1, mac1, line1), (org2, mac2, line2) = list(named.values())[:2]
     text = (
         f"{conflict.key} answers from two vendors' NICs: {mac1} ({org1}, line {line1}) "
         f"and {mac2} ({org2}, line {line2})"

@@ -26,6 +26,7 @@ from itertools import accumulate
 from typing import Protocol
 
 from assistant.negation import State, is_negated, keeps_default, read
+from assistant.redact import MAC_ADDRESS
 from graph.evidence import Evidence, Origin, OriginKind
 from kb.embedding import Embedder
 from kb.index import PhrasingHit
@@ -281,14 +282,6 @@ def _only_addresses(text: str) -> bool:
     return _IP.search(text) is not None and _DANGLING.search(_IP.sub(" ", text)) is not None
 
 
-# 00:50:56:9a:12:34, 00-50-56-9A-12-34, 0050.569a.1234
-_MAC = re.compile(
-    r"(?<![\w:.-])(?:(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}|(?:[0-9a-f]{4}\.){2}[0-9a-f]{4})"
-    r"(?![\w:.-])",
-    re.IGNORECASE,
-)
-
-
 def _for_embedding(text: str) -> str:
     """The clause as embedded: without IP addresses, unless nothing else is left, and
     with each MAC address read as the word "MAC". An embedding knows nothing of an
@@ -304,7 +297,7 @@ def _for_embedding(text: str) -> str:
     >>> _for_embedding("707d.b94e.02c1 is the access switch itself")
     'MAC is the access switch itself'
     """
-    bare = " ".join(_MAC.sub("MAC", _IP.sub(" ", text)).split())
+    bare = " ".join(MAC_ADDRESS.sub("MAC", _IP.sub(" ", text)).split())
     return bare if _says_something(bare) else text
 
 

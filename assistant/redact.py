@@ -50,7 +50,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["IP_MASK", "MAC_MASK", "MASK", "Redactor", "redact"]
+__all__ = ["IP_MASK", "MAC_ADDRESS", "MAC_MASK", "MASK", "Redactor", "redact"]
 
 MASK = "[redacted]"
 IP_MASK = "[ip]"
@@ -223,7 +223,7 @@ _SHAPES = tuple(
 # Addresses.
 _HEX = "[0-9A-Fa-f]"
 # 00:50:56:9a:12:34 (also 0:50:56:... as arpwatch prints it), 00-50-56-9A-12-34, 0050.569a.1234
-_MAC = re.compile(
+MAC_ADDRESS = re.compile(
     rf"(?<!\w){_NOT_AFTER_MASK}(?:"
     rf"(?<!{_HEX}:){_NOT_AFTER_MASK_COLON}(?:{_HEX}{{1,2}}:){{5}}{_HEX}{{1,2}}(?!\w|:{_HEX})"
     rf"|(?<!{_HEX}-)(?:{_HEX}{{2}}-){{5}}{_HEX}{{2}}(?!\w|-{_HEX})"
@@ -389,7 +389,7 @@ _RULES_BY_HINT = {
     for hint in sorted({hint for _, hints in _LINE_RULES for hint in hints})
 }
 _ADDRESS_RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
-    (_MAC, MAC_MASK),
+    (MAC_ADDRESS, MAC_MASK),
     (_IPV6_CANDIDATE, _ipv6),
     (_IPV4, IP_MASK),
 )
