@@ -32,7 +32,7 @@ from kb.model import KnowledgeBase
 from kb.products import named
 from kb.store import chroma_client
 
-__all__ = ["Sherlog"]
+__all__ = ["Resemblance", "Sherlog", "resemblances"]
 
 MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment, or is a pasted log
 PASTED_LOG = "pasted log"
@@ -201,17 +201,8 @@ class Sherlog:
                     out[e.symptom] = found
         return list(out.values())
 
-    def _resemblance(self, passages: Sequence[PassageHit]) -> dict[str, PassageHit]:
-        """Each cause's closest passage among ``passages`` (best first). A list of sources
-        is not a description of a cause: it resembles any text that names the products."""
-        owners = self.kb.passage_causes
-        best: dict[str, PassageHit] = {}
-        for hit in passages:
-            if hit.anchor in REFERENCE_ANCHORS:
-                continue
-            for cause in owners.get((hit.article, hit.anchor), ()):
-                best.setdefault(cause, hit)
-        return best
+    def _resemblance(self, passages: Sequence[PassageHit]) -> dict[str, Resemblance]:
+        return resemblances(passages, self.kb.passage_causes, self.kb.differentials)
 
     def ask(self, text: str, attachments: Sequence[Attachment] = ()) -> Answer:
         """Diagnose one question with its attachments."""
@@ -289,7 +280,7 @@ class Sherlog:
         query = said or " ".join(so_far.attachments)
         passages = self.index.search_passages(self.embedder.embed_query(query), k=ALL_PASSAGES)
         resembling = self._resemblance(passages) if said else {}
-        resemblance = {cause: hit.score for cause, hit in resembling.items()}
+        resemblance = {cause: r.similarity for cause, r in resembling.items()}
         # The products the user named, in their words or in the log lines read.
         logged = (e.origin.text for e in evidence if e.origin.kind in _FROM_LOGS)
         products = named("\n".join([said, *logged]))
@@ -308,14 +299,61 @@ class Sherlog:
             informative[0] if informative else None,
             _related(passages),
             {
-                cause: hit
-                for cause, hit in resembling.items()
-                if hit.score > self.params.resemblance_floor
+                cause: r.passage
+                for cause, r in resembling.items()
+                if r.similarity > self.params.resemblance_floor
             },
             informative=informative,
         )
         conversation.turns.append(replace(turn, question=answer.next_question))
         return replace(answer, logs=tuple(reports)) if reports else answer
+
+
+@dataclass(frozen=True)
+class Resemblance:
+    """How much the description resembles what the KB writes about one cause."""
+
+    passage: PassageHit  # the closest passage speaking for the cause
+    similarity: float  # what counts for the cause: that passage's score, less any excess
+
+
+def resemblances(
+    passages: Sequence[PassageHit],
+    owners: Mapping[tuple[str, str], Sequence[str]],
+    differentials: Mapping[tuple[str, str], Sequence[str]],
+) -> dict[str, Resemblance]:
+    """Each cause's closest passage among ``passages`` (best first), and the similarity
+    that counts for the cause.
+
+    A list of sources is not a description of a cause: it resembles any text that names
+    the products. A differential section ("Not mirroring: idle connections closed by a
+    timeout") speaks for no cause; a description closer to it than to every passage of a
+    cause resembles the look-alike more than the cause, and the excess counts against
+    the cause as much as the same similarity would count for it.
+
+    >>> hit = lambda anchor, score: PassageHit("a", anchor, anchor, "", score)
+    >>> owners = {("a", "cause"): ["c"], ("a", "fix"): ["c"]}
+    >>> differ = {("a", "not-c"): ["c"]}
+    >>> r = resemblances([hit("cause", 0.6), hit("not-c", 0.5)], owners, differ)
+    >>> r["c"].passage.anchor, r["c"].similarity
+    ('cause', 0.6)
+    >>> r = resemblances([hit("not-c", 0.7), hit("fix", 0.5)], owners, differ)
+    >>> r["c"].passage.anchor, round(r["c"].similarity, 3)
+    ('fix', 0.3)
+    """
+    best: dict[str, PassageHit] = {}
+    unlike: dict[str, float] = {}
+    for hit in passages:
+        if hit.anchor in REFERENCE_ANCHORS:
+            continue
+        for cause in owners.get((hit.article, hit.anchor), ()):
+            best.setdefault(cause, hit)
+        for cause in differentials.get((hit.article, hit.anchor), ()):
+            unlike.setdefault(cause, hit.score)
+    return {
+        cause: Resemblance(hit, hit.score - max(0.0, unlike.get(cause, -1.0) - hit.score))
+        for cause, hit in best.items()
+    }
 
 
 # evidence whose origin text is a log line (an answer's text is already in the description)

@@ -340,6 +340,13 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
         for i, cause in enumerate(article.causes):
             if cause.cite is not None:
                 problem = _cite_problem(seen_article, article.id, *cause.cite)
+                target = seen_article.get(cause.cite[0])
+                section = target.section(cause.cite[1]) if target else None
+                if not problem and section is not None and section.differential:
+                    problem = (
+                        f"{section.anchor!r} is a differential section (it tells what the "
+                        "cause is not), so it cannot explain the cause"
+                    )
                 if problem:
                     yield Problem(shown, where("causes", i, "cite"), f"causes[{i}].cite: {problem}")
         for i, fix in enumerate(article.fixes):

@@ -16,6 +16,7 @@ from kb.patterns import DISTINCT_GROUPS
 
 __all__ = [
     "AREAS",
+    "DIFFERENTIAL_PREFIX",
     "Article",
     "ArticleKind",
     "Cause",
@@ -48,6 +49,11 @@ class ArticleKind(Enum):
     RAW = "raw"
 
 
+# A section whose anchor starts with this tells what looks like the article's causes but
+# is not ("## Not mirroring: idle connections closed by a timeout {#not-mirroring}").
+DIFFERENTIAL_PREFIX = "not-"
+
+
 @dataclass(frozen=True)
 class Section:
     """One citable passage of an article: a heading and the text under it."""
@@ -56,6 +62,11 @@ class Section:
     heading: str
     text: str
     line: int
+
+    @property
+    def differential(self) -> bool:
+        """Whether the section is about a look-alike of its article's causes, not them."""
+        return self.anchor.startswith(DIFFERENTIAL_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -208,7 +219,9 @@ class KnowledgeBase:
         - a cause whose ``cite`` names it (the section explaining that cause), and a
           cause whose fix steps cite it;
         - otherwise, every cause of its article;
-        - no cause at all when its article defines none (triage and raw articles).
+        - no cause at all when its article defines none (triage and raw articles), and
+          none for a differential section: it describes what those causes are not (see
+          :attr:`differentials`).
         """
         claimed: dict[tuple[str, str], list[str]] = {}
         for cause in self.causes.values():
@@ -224,11 +237,25 @@ class KnowledgeBase:
                 key = (article.id, section.anchor)
                 owners = claimed.get(key)
                 out[key] = (
-                    tuple(sorted(owners, key=lambda c: -self.causes[c].prior))
+                    ()
+                    if section.differential
+                    else tuple(sorted(owners, key=lambda c: -self.causes[c].prior))
                     if owners
                     else by_prior
                 )
         return out
+
+    @cached_property
+    def differentials(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Which causes each differential (article, anchor) section tells a look-alike of:
+        every cause of its article. A description closer to such a section than to a
+        cause's own passages resembles the look-alike more than the cause."""
+        return {
+            (article.id, section.anchor): tuple(c.id for c in article.causes)
+            for article in self.articles
+            for section in article.sections
+            if section.differential and article.causes
+        }
 
     def passage(self, article: str, anchor: str) -> Section | None:
         """Return the cited section, or None when the citation does not resolve."""

@@ -68,6 +68,18 @@ def test_the_description_resembles_a_passage_of_the_diagnosed_cause(sherlog):
     assert f"resembles [{near.article}#{near.anchor}]" in render_text(answer)
 
 
+def test_a_description_of_a_look_alike_the_kb_sets_apart_is_not_credited_to_the_cause(sherlog):
+    # The read-only article's differential section: one service cannot write, the kernel
+    # never remounted anything. Its words are the article's words, yet they describe what
+    # the cause is not; before differential sections, they answered it at 1.0.
+    section = sherlog.kb.passage("linux-filesystem-read-only", "not-kernel")
+    answer = sherlog.ask(f"{section.heading}. {section.text}")
+    assert all(
+        d.resembles is None or not d.resembles.anchor.startswith("not-") for d in answer.diagnoses
+    )
+    assert answer.abstained or answer.diagnoses[0].cause != "linux-readonly-filesystem"
+
+
 def test_two_macs_in_pasted_arping_output_are_one_observation(sherlog):
     text = (
         "users lose the app server every few minutes\n"

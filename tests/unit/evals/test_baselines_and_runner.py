@@ -110,6 +110,13 @@ class TestPassageCauses:
         assert owners["gears", "overview"] == ("gear-no-oil", "gear-worn-teeth")  # by prior
         assert owners["alpha", "fix"] == ("alpha-cause",)
 
+    def test_a_differential_section_speaks_for_no_cause(self, kb_dir):
+        lookalike = "\n## Not the gears: a bent shaft {#not-gears}\nA bent shaft hums.\n"
+        write_article(kb_dir, "gears", TWO_CAUSES + lookalike)
+        kb = load_kb(kb_dir)
+        assert kb.passage_causes["gears", "not-gears"] == ()
+        assert kb.differentials == {("gears", "not-gears"): ("gear-worn-teeth", "gear-no-oil")}
+
 
 class TestBM25:
     def test_ranks_the_cause_of_the_best_passage(self, kb_with_gears):

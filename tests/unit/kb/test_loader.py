@@ -180,6 +180,17 @@ class TestProblems:
         (problem,) = _problems(kb_dir)
         assert "gamma.md:19: causes[0].cite: no section with anchor 'nowhere'" in problem
 
+    def test_a_cause_cannot_be_explained_by_a_differential_section(self, kb_dir):
+        lookalike = "## Not gamma: a loose cable {#not-gamma}\nThe cable was loose.\n"
+        explained = "fixes: [gamma-fix]\n    cite: "
+        write_article(
+            kb_dir,
+            "gamma",
+            _article(**{"fixes: [gamma-fix]": explained + '"#not-gamma"'}) + lookalike,
+        )
+        (problem,) = _problems(kb_dir)
+        assert "gamma.md:19: causes[0].cite: 'not-gamma' is a differential section" in problem
+
     @pytest.mark.parametrize(
         ("pattern", "reason"),
         [
