@@ -240,17 +240,30 @@ _SETTING_NUMBER = re.compile(
 )
 
 
+# Command-line options after a few words that name where they are set, and nothing else:
+# "heap.options has -Xms28g -Xmx28g", "node runs with --max-old-space-size=4096". A heap
+# size is how the process is configured; the embedding puts it near "out of heap space".
+_SETTING_FLAGS = re.compile(
+    r"\s*(?:[\w./-]+\s+){0,4}(?:has|have|is|are|was|were|uses|runs\s+with|set\s+to|=|:)\s*"
+    r"(?:-{1,2}[A-Za-z][\w.:-]*(?:=\S+)?\s*,?\s*(?:and\s+)?)+[.;]?\s*",
+    re.IGNORECASE,
+)
+
+
 def _setting_number(text: str) -> bool:
-    """Whether a clause only gives a configuration key's number.
+    """Whether a clause only gives a configuration key's number, or only the command-line
+    options a process is started with.
 
     >>> [_setting_number(t) for t in ["max_connections is 400", "innodb_buffer_pool_size = 8G",
-    ...     "and max_connections was set to 500."]]
-    [True, True, True]
+    ...     "and max_connections was set to 500.", "jvm.options.d/heap.options has -Xms28g -Xmx28g",
+    ...     "node runs with --max-old-space-size=4096"]]
+    [True, True, True, True, True]
     >>> [_setting_number(t) for t in ["max_connections is 400 and every slot is taken",
-    ...     "log_reuse_wait_desc = NOTHING.", "ESXi 7.0 U3"]]
-    [False, False, False]
+    ...     "log_reuse_wait_desc = NOTHING.", "ESXi 7.0 U3", "heap is -Xmx4g and it still dies",
+    ...     "the service is down"]]
+    [False, False, False, False, False]
     """
-    return _SETTING_NUMBER.fullmatch(text) is not None
+    return _SETTING_NUMBER.fullmatch(text) is not None or _SETTING_FLAGS.fullmatch(text) is not None
 
 
 # IP addresses in a clause are noise to the sentence embedding: "added an SNAT rule on
