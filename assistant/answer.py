@@ -80,6 +80,9 @@ class RankedCause:
     resembles: PassageHit | None = None  # the passage the description is closest to
     # why the products the user named count against it (kb.products), or ""
     product_note: str = ""
+    # a differential passage (a look-alike of this cause) the description resembles more
+    # than any passage about the cause itself: it counts against the cause
+    unlike: PassageHit | None = None
 
 
 @dataclass(frozen=True)
@@ -170,12 +173,14 @@ def compose_answer(
     resembling: Mapping[str, PassageHit] | None = None,
     notes: Sequence[str] = (),
     informative: Sequence[Question] = (),
+    unlike: Mapping[str, PassageHit] | None = None,
 ) -> Answer:
     """Turn a ranking into an Answer: top candidates with cited fixes, or an abstention.
 
     A candidate is shown when something speaks for it: a supporting observation, or a
     description that resembles its passages (``resembling`` holds only the causes whose
-    closest passage is above the resemblance floor).
+    closest passage is above the resemblance floor). ``unlike`` holds, for a cause, the
+    differential passage the description resembles more than the cause's own passages.
 
     ``question`` is asked unless the top cause is confident (``CONFIDENT``) or nothing
     points at any cause. On an abstention with candidates, the first ``MAX_CHECKS`` of
@@ -183,6 +188,7 @@ def compose_answer(
     run next.
     """
     resembling = resembling or {}
+    unlike = unlike or {}
     top = ranking[0].confidence if ranking else 0.0
     shown = tuple(
         RankedCause(
@@ -195,6 +201,7 @@ def compose_answer(
             _fix_plans(G, kb, d.cause),
             resembling.get(d.cause),
             product_note(G.nodes[d.cause].get("products", ()), d.other_products),
+            unlike.get(d.cause),
         )
         for d in ranking[:MAX_DIAGNOSES]
         if d.confidence >= MIN_SHOWN_CONFIDENCE and (d.supporting or d.cause in resembling)

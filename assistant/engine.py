@@ -304,6 +304,7 @@ class Sherlog:
                 if r.similarity > self.params.resemblance_floor
             },
             informative=informative,
+            unlike={cause: r.unlike for cause, r in resembling.items() if r.unlike is not None},
         )
         conversation.turns.append(replace(turn, question=answer.next_question))
         return replace(answer, logs=tuple(reports)) if reports else answer
@@ -315,6 +316,7 @@ class Resemblance:
 
     passage: PassageHit  # the closest passage speaking for the cause
     similarity: float  # what counts for the cause: that passage's score, less any excess
+    unlike: PassageHit | None = None  # a differential passage closer than ``passage``
 
 
 def resemblances(
@@ -335,25 +337,28 @@ def resemblances(
     >>> owners = {("a", "cause"): ["c"], ("a", "fix"): ["c"]}
     >>> differ = {("a", "not-c"): ["c"]}
     >>> r = resemblances([hit("cause", 0.6), hit("not-c", 0.5)], owners, differ)
-    >>> r["c"].passage.anchor, r["c"].similarity
-    ('cause', 0.6)
+    >>> r["c"].passage.anchor, r["c"].similarity, r["c"].unlike
+    ('cause', 0.6, None)
     >>> r = resemblances([hit("not-c", 0.7), hit("fix", 0.5)], owners, differ)
-    >>> r["c"].passage.anchor, round(r["c"].similarity, 3)
-    ('fix', 0.3)
+    >>> r["c"].passage.anchor, round(r["c"].similarity, 3), r["c"].unlike.anchor
+    ('fix', 0.3, 'not-c')
     """
     best: dict[str, PassageHit] = {}
-    unlike: dict[str, float] = {}
+    unlike: dict[str, PassageHit] = {}
     for hit in passages:
         if hit.anchor in REFERENCE_ANCHORS:
             continue
         for cause in owners.get((hit.article, hit.anchor), ()):
             best.setdefault(cause, hit)
         for cause in differentials.get((hit.article, hit.anchor), ()):
-            unlike.setdefault(cause, hit.score)
-    return {
-        cause: Resemblance(hit, hit.score - max(0.0, unlike.get(cause, -1.0) - hit.score))
-        for cause, hit in best.items()
-    }
+            unlike.setdefault(cause, hit)
+    out = {}
+    for cause, hit in best.items():
+        other = unlike.get(cause)
+        closer = other if other is not None and other.score > hit.score else None
+        excess = closer.score - hit.score if closer else 0.0
+        out[cause] = Resemblance(hit, hit.score - excess, closer)
+    return out
 
 
 # evidence whose origin text is a log line (an answer's text is already in the description)

@@ -78,6 +78,12 @@ def _diagnosis(rank: int, d: RankedCause, lines: list[str]) -> None:
         )
     for item in d.contradicting:
         lines.append(f"   - {_evidence_line(item)}")
+    if d.unlike is not None:
+        u = d.unlike
+        lines.append(
+            f'   - your description resembles [{u.article}#{u.anchor}] "{u.heading}", a '
+            f"look-alike, more than anything about this cause (similarity {u.score:.2f})"
+        )
     if d.product_note:
         lines.append(f"   - {d.product_note}")
     if d.confidence < FIXES_FOR_CONFIDENCE:

@@ -69,6 +69,8 @@ def test_the_description_resembles_a_passage_of_the_diagnosed_cause(sherlog):
 
 
 def test_a_description_of_a_look_alike_the_kb_sets_apart_is_not_credited_to_the_cause(sherlog):
+    from ui.render_text import render_text
+
     # The read-only article's differential section: one service cannot write, the kernel
     # never remounted anything. Its words are the article's words, yet they describe what
     # the cause is not; before differential sections, they answered it at 1.0.
@@ -78,6 +80,10 @@ def test_a_description_of_a_look_alike_the_kb_sets_apart_is_not_credited_to_the_
         d.resembles is None or not d.resembles.anchor.startswith("not-") for d in answer.diagnoses
     )
     assert answer.abstained or answer.diagnoses[0].cause != "linux-readonly-filesystem"
+    shown = {d.cause: d for d in answer.diagnoses}
+    if "linux-readonly-filesystem" in shown:  # shown, the look-alike is evidence against it
+        assert shown["linux-readonly-filesystem"].unlike.anchor == "not-kernel"
+        assert '#not-kernel] "Not the kernel' in render_text(answer)
 
 
 def test_two_macs_in_pasted_arping_output_are_one_observation(sherlog):

@@ -328,10 +328,11 @@ def _evidence(item: Evidence) -> str:
     return f"you answered “{_text(origin.text, LINE_CHARS)}”"
 
 
-def _resembles(hit: PassageHit, public_url: str | None) -> str:
+def _resembles(hit: PassageHit, public_url: str | None, lookalike: bool = False) -> str:
+    closer = ", a look-alike, more than anything about this cause" if lookalike else ""
     return (
         f"your description resembles “{_text(hit.heading or hit.article, TITLE_CHARS)}” "
-        f"{_ref(hit.article, hit.anchor, public_url)} (similarity {hit.score:.2f})"
+        f"{_ref(hit.article, hit.anchor, public_url)}{closer} (similarity {hit.score:.2f})"
     )
 
 
@@ -367,6 +368,8 @@ def _card(
     if supporting:
         card.details.append(_bullets("*For:*", supporting, EVIDENCE_LINES))
     against = [_evidence(item) for item in d.contradicting]
+    if d.unlike is not None:
+        against.append(_resembles(d.unlike, public_url, lookalike=True))
     if d.product_note:
         against.append(_text(d.product_note, LINE_CHARS))
     if against:

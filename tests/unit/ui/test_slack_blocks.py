@@ -192,6 +192,18 @@ class TestAnswerBlocks:
         )
         assert "*Against:*\n• `b.log:4` rules out pump-noise: `pump ok`" in shown
 
+    def test_a_look_alike_the_description_resembles_more_is_shown_against_it(self):
+        d = dataclasses.replace(
+            bearing(),
+            unlike=PassageHit("pumps", "not-bearing", "Not the bearing: cavitation", "", 0.74),
+        )
+        shown = "\n".join(texts(answer_blocks(answer(d), turn=0)))
+        assert (
+            "*Against:*\n• your description resembles “Not the bearing: cavitation” "
+            "`pumps#not-bearing`, a look-alike, more than anything about this cause "
+            "(similarity 0.74)"
+        ) in shown
+
     def test_a_product_named_against_the_cause_is_shown_against_it(self):
         d = dataclasses.replace(bearing(), product_note="you named F5 BIG-IP; this cause <x>")
         shown = "\n".join(texts(answer_blocks(answer(d), turn=0)))

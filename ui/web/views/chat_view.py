@@ -68,6 +68,14 @@ def diagnosis_card(rank: int, d: RankedCause, latest: bool, turn: int) -> None:
             )
         for item in d.contradicting:
             st.markdown(f"{AGAINST} {evidence_html(item)}", unsafe_allow_html=True)
+        if d.unlike is not None:
+            u = d.unlike
+            st.markdown(
+                f"{AGAINST} your description resembles [{html.escape(u.heading or u.article)}]"
+                f"({article_link(u.article, u.anchor)}), a look-alike, more than anything about "
+                f"this cause (similarity {u.score:.2f})",
+                unsafe_allow_html=True,
+            )
         if d.product_note:
             st.markdown(f"{AGAINST} {html.escape(d.product_note)}", unsafe_allow_html=True)
         if d.confidence >= FIXES_FOR_CONFIDENCE:
