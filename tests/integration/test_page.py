@@ -60,6 +60,18 @@ def card_titles(at: AppTest) -> list[str]:
 
 
 class TestChat:
+    def test_a_look_alike_the_description_resembles_more_is_shown_against_the_cause(
+        self, page_home, sherlog
+    ):
+        section = sherlog.kb.passage("linux-filesystem-read-only", "not-kernel")
+        at = ask(open_page(), f"{section.heading}. {section.text}")
+        assert not at.exception
+        assert "linux-readonly-filesystem" in card_titles(at)
+        assert (
+            "your description resembles [Not the kernel: read-only for one service only]"
+            "(kb?article=linux-filesystem-read-only#not-kernel), a look-alike"
+        ) in markdown(at)
+
     def test_seed_question_gets_the_seed_cause_first_with_a_citation(self, page_home):
         at = ask(open_page(), HOSTD)
         assert not at.exception
