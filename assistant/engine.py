@@ -29,7 +29,7 @@ from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
 from kb.model import KnowledgeBase
-from kb.products import named
+from kb.products import denied, named
 from kb.store import chroma_client
 
 __all__ = ["Resemblance", "Sherlog", "resemblances"]
@@ -281,13 +281,17 @@ class Sherlog:
         passages = self.index.search_passages(self.embedder.embed_query(query), k=ALL_PASSAGES)
         resembling = self._resemblance(passages) if said else {}
         resemblance = {cause: r.similarity for cause, r in resembling.items()}
-        # The products the user named, in their words or in the log lines read.
-        logged = (e.origin.text for e in evidence if e.origin.kind in _FROM_LOGS)
-        products = named("\n".join([said, *logged]))
-        ranking = rank_causes(self.graph, evidence, self.params, resemblance, products)
-        unknown = posterior(self.graph, evidence, self.params, resemblance, products)[UNKNOWN]
+        # The products the user named, in their words or in the log lines read, and those
+        # they said are not there ("no NLB or anything clustered") and no log names.
+        logged = "\n".join(e.origin.text for e in evidence if e.origin.kind in _FROM_LOGS)
+        products = named("\n".join([said, logged]))
+        absent = denied(said) - named(logged)
+        ranking = rank_causes(self.graph, evidence, self.params, resemblance, products, absent)
+        unknown = posterior(self.graph, evidence, self.params, resemblance, products, absent)[
+            UNKNOWN
+        ]
         informative = rank_questions(
-            self.graph, evidence, so_far.asked, self.params, resemblance, products
+            self.graph, evidence, so_far.asked, self.params, resemblance, products, absent
         )
         answer = compose_answer(
             text,

@@ -125,7 +125,8 @@ class Diagnosis:
     supporting: tuple[Evidence, ...]
     contradicting: tuple[Evidence, ...]
     resemblance: float | None = None  # similarity of the description to its passages
-    # products the user named in a family this cause is specific to, none of them its own
+    # products the user named in a family this cause is specific to, none of them its own,
+    # and its own products the user said are not there
     other_products: tuple[str, ...] = ()
 
 
@@ -198,13 +199,15 @@ def posterior(
     params: InferenceParams = DEFAULT,
     resemblance: Mapping[str, float] | None = None,
     products: frozenset[str] = frozenset(),
+    absent: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     """Posterior over every cause and :data:`UNKNOWN`, summing to 1.
 
     Evidence about a symptom the graph does not have is ignored. ``resemblance`` maps
     causes to the similarity of the description to their passages; a cause it does not
     name gets no resemblance factor. ``products`` are the products the user named
-    (:func:`kb.products.named`).
+    (:func:`kb.products.named`), ``absent`` those they said are not there
+    (:func:`kb.products.denied`).
 
     >>> from graph.build import add_cause, add_symptom, add_effect
     >>> G = nx.DiGraph()
@@ -246,7 +249,7 @@ def posterior(
             logs[h] += math.log(params.silence)
         if resemblance and h in resemblance:
             logs[h] += params.resemblance_weight * (resemblance[h] - floor)
-        if h != UNKNOWN and foreign(G.nodes[h].get("products", ()), products):
+        if h != UNKNOWN and foreign(G.nodes[h].get("products", ()), products, absent):
             logs[h] += math.log(params.other_product)
     top = max(logs.values())
     weights = {h: math.exp(v - top) for h, v in logs.items()}
@@ -305,6 +308,7 @@ def rank_causes(
     params: InferenceParams = DEFAULT,
     resemblance: Mapping[str, float] | None = None,
     products: frozenset[str] = frozenset(),
+    absent: frozenset[str] = frozenset(),
 ) -> list[Diagnosis]:
     """Causes best first, each with the evidence that raises or lowers it against unknown.
 
@@ -316,7 +320,7 @@ def rank_causes(
     >>> [d.cause for d in rank_causes(G, [yes])]
     ['a', 'b']
     """
-    post = posterior(G, evidence, params, resemblance, products)
+    post = posterior(G, evidence, params, resemblance, products, absent)
     ranked = sorted((c for c in post if c != UNKNOWN), key=lambda c: -post[c])
     diagnoses = []
     for cause in ranked:
@@ -341,7 +345,7 @@ def rank_causes(
                 tuple(support),
                 tuple(against),
                 (resemblance or {}).get(cause),
-                foreign(G.nodes[cause].get("products", ()), products),
+                foreign(G.nodes[cause].get("products", ()), products, absent),
             )
         )
     return diagnoses

@@ -84,6 +84,7 @@ def rank_questions(
     params: InferenceParams = DEFAULT,
     resemblance: Mapping[str, float] | None = None,
     products: frozenset[str] = frozenset(),
+    absent: frozenset[str] = frozenset(),
 ) -> list[Question]:
     """Questions about symptoms not yet observed nor asked, most informative first.
 
@@ -108,7 +109,7 @@ def rank_questions(
     """
     evidence = list(evidence)
     observed = {e.symptom for e in evidence}
-    current = posterior(G, evidence, params, resemblance, products)
+    current = posterior(G, evidence, params, resemblance, products, absent)
     if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
         return []
     found = []

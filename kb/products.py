@@ -22,6 +22,7 @@ __all__ = [
     "FAMILIES",
     "NAMES",
     "PRODUCTS",
+    "denied",
     "foreign",
     "named",
     "product_note",
@@ -161,9 +162,54 @@ def named(text: str) -> frozenset[str]:
     return frozenset(p for p, name in _NAMES.items() if name.search(text))
 
 
-def foreign(cause_products: Iterable[str], mentioned: frozenset[str]) -> tuple[str, ...]:
-    """The products the user named that count against a cause: products of a family the
-    cause is specific to, when none of the cause's own products in it was named.
+# What the user writes right before a product to say it is not there: "no NLB", "not
+# using Avi", "without pgbouncer", "we don't run NSX-T".
+_DENIAL = re.compile(
+    r"(?:\bno|\bnot(?:\s+(?:using|running))?|\bwithout|\bnever\s+(?:used|had|ran)"
+    r"|\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+(?:have|use|run))"
+    r"\s+(?:any\s+|an?\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+# ... and right after it, so that the product itself is denied, not an event of it ("no
+# Service Engine failover happened" names Avi and denies a failover).
+_DENIAL_END = re.compile(
+    r"\s*(?:$|[.,;:)!?]|(?:or|and|nor|here|there|in\s+use|involved|at\s+all|anywhere"
+    r"|any\s*more|in\s+(?:the|this|our)\b))",
+    re.IGNORECASE,
+)
+
+
+def denied(text: str) -> frozenset[str]:
+    """The products ``text`` names only to say they are not there: every mention follows
+    a denial.
+
+    >>> sorted(denied("plain file servers, no NLB or anything clustered"))
+    ['windows-nlb']
+    >>> sorted(denied("we don't run Avi here, it is an F5")), sorted(named("we don't run Avi"))
+    (['avi'], ['avi'])
+    >>> sorted(denied("no NLB before, now the NLB cluster drops")), sorted(denied("nginx"))
+    ([], [])
+    >>> sorted(denied("No Service Engine failover happened"))
+    []
+    """
+    out = set()
+    for product, name in _NAMES.items():
+        found = list(name.finditer(text))
+        if found and all(
+            _DENIAL.search(text[max(0, m.start() - 40) : m.start()])
+            and _DENIAL_END.match(text, m.end())
+            for m in found
+        ):
+            out.add(product)
+    return frozenset(out)
+
+
+def foreign(
+    cause_products: Iterable[str], mentioned: frozenset[str], absent: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The products that count against a cause: products of a family the cause is specific
+    to that the user named, when none of the cause's own products in it was named; and
+    the cause's own products the user said are not there (``absent``, see :func:`denied`).
 
     >>> foreign(["postgresql"], frozenset({"oracle", "vsphere"}))
     ('oracle',)
@@ -171,13 +217,16 @@ def foreign(cause_products: Iterable[str], mentioned: frozenset[str]) -> tuple[s
     ()
     >>> foreign(["postgresql"], frozenset({"vsphere"})), foreign([], frozenset({"oracle"}))
     ((), ())
+    >>> foreign(["vsphere", "windows-nlb"], frozenset({"vsphere"}), frozenset({"windows-nlb"}))
+    ('windows-nlb',)
     """
     own = frozenset(cause_products)
+    mentioned = mentioned - absent
     found: set[str] = set()
     for name in {PRODUCTS[p] for p in own}:
         here = {p for p in mentioned if PRODUCTS[p] == name}
         if not here & own:
-            found |= here
+            found |= here | {p for p in absent & own if PRODUCTS[p] == name}
     return tuple(sorted(found))
 
 
@@ -190,10 +239,16 @@ def product_note(cause_products: Iterable[str], others: Iterable[str]) -> str:
     ''
     >>> product_note(["avi", "f5", "netscaler", "haproxy", "nginx"], ["windows-nlb"])
     'you named Windows NLB (Network Load Balancing); this cause does not happen on it'
+    >>> product_note(["vsphere", "windows-nlb"], ["windows-nlb"])
+    'you said there is no Windows NLB (Network Load Balancing); this cause happens on it'
     """
     others = list(others)
     if not others:
         return ""
+    gone = [NAMES[p] for p in others if p in cause_products]  # own products said absent
+    if gone:
+        it = "it" if len(gone) == 1 else "them"
+        return f"you said there is no {' or '.join(gone)}; this cause happens on {it}"
     named_ = " and ".join(NAMES[p] for p in others)
     own = [NAMES[p] for p in cause_products]
     if len(own) > 3:  # a cause of most of a family: say which one it is not

@@ -232,6 +232,16 @@ class TestProducts:
         ranked = rank_causes(P, [yes("down")], PARAMS, products=frozenset({"oracle", "f5"}))
         assert {d.cause: d.other_products for d in ranked} == {"a": ("oracle",), "b": ()}
 
+    def test_its_own_product_said_to_be_absent_weighs_it_down_too(self, P):
+        before = posterior(P, [yes("down")], PARAMS)
+        after = posterior(P, [yes("down")], PARAMS, absent=frozenset({"postgresql"}))
+        ratio = (after["a"] / after[UNKNOWN]) / (before["a"] / before[UNKNOWN])
+        assert ratio == pytest.approx(PARAMS.other_product)
+        ranked = rank_causes(P, [yes("down")], PARAMS, absent=frozenset({"postgresql"}))
+        assert {d.cause: d.other_products for d in ranked} == {"a": ("postgresql",), "b": ()}
+        # another product's absence says nothing about it
+        assert posterior(P, [yes("down")], PARAMS, absent=frozenset({"oracle"})) == before
+
 
 class TestRankCauses:
     def test_empty_graph(self):
