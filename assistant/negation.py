@@ -72,7 +72,9 @@ _DENIALS = re.compile(
     rf"|{_CONTRACTED})\b|^\W*without\b"
     # an empty query result denies what was queried: "pg_replication_slots returns 0 rows"
     # ("returns nothing" stays unread: "ps | grep vpxa returns nothing" confirms a failure)
-    rf"|\b(?:0|zero)\s+rows\b|\bempty\s+result(?:\s+set)?\b",
+    rf"|\b(?:0|zero)\s+rows\b|\bempty\s+result(?:\s+set)?\b"
+    # ... and so does a view or table (a name with an underscore) that "is empty"
+    rf"|\b[a-z]\w*_\w+\s+(?:is|was|came\s+back|comes\s+back)\s+empty\b",
     re.IGNORECASE,
 )
 
@@ -264,6 +266,8 @@ def is_negated(text: str) -> bool:
     >>> is_negated("select * from pg_replication_slots; returns 0 rows")
     True
     >>> is_negated("the query on pg_stat_activity gives an empty result"), is_negated("10 rows")
+    (True, False)
+    >>> is_negated("checked, pg_replication_slots is empty"), is_negated("the queue is empty")
     (True, False)
     """
     return bool(_DENIALS.search(_bare(text)))
