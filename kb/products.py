@@ -174,7 +174,7 @@ _DENIAL = re.compile(
 # Service Engine failover happened" names Avi and denies a failover).
 _DENIAL_END = re.compile(
     r"\s*(?:$|[.,;:)!?]|(?:or|and|nor|here|there|in\s+use|involved|at\s+all|anywhere"
-    r"|any\s*more|in\s+(?:the|this|our)\b))",
+    r"|any\s*more|in\s+(?:the|this|our))\b)",
     re.IGNORECASE,
 )
 
@@ -189,8 +189,8 @@ def denied(text: str) -> frozenset[str]:
     (['avi'], ['avi'])
     >>> sorted(denied("no NLB before, now the NLB cluster drops")), sorted(denied("nginx"))
     ([], [])
-    >>> sorted(denied("No Service Engine failover happened"))
-    []
+    >>> sorted(denied("No Service Engine failover")), sorted(denied("no Avi orchestration"))
+    ([], [])
     """
     out = set()
     for product, name in _NAMES.items():
