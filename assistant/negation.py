@@ -770,6 +770,23 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
+    # whether a load balancer rewrites the client's source address: "SNAT is Automap" (NSX-T,
+    # F5) or an IP pool translates; transparent mode, Preserve Client IP, "usesrc clientip"
+    # or translation "None"/"Disabled" keep the client's address
+    "snat": {
+        "translates": re.compile(
+            r"\b(?:snat|source[\s-]+(?:address[\s-]+)?(?:nat|translation))\b[^.;,]{0,30}?"
+            r"\b(?:auto[\s-]*map|ip[\s-]*pool|snat[\s-]*pool)\b(?!\s+(?:turned\s+)?(?:off|disabled))",
+            re.IGNORECASE,
+        ),
+        "keeps-client": re.compile(
+            r"\btransparent\s+mode\b|\bpreserve[\s_-]*client[\s_-]*ip\b(?!\W+(?:is\s+)?(?:off|"
+            r"disabled|false|unticked)\b)|\busesrc\s+client|\b(?:no|without)\s+(?:snat|source"
+            r"[\s-]+nat)\b|\b(?:snat|source[\s-]+(?:address[\s-]+)?(?:nat|translation))\b"
+            r"[^.;,]{0,30}?\b(?:disabled|off|none)\b",
+            re.IGNORECASE,
+        ),
+    },
     "bond-mode": {
         "active-backup": re.compile(r"\bactive[\s-]*backup\b|\bmode\s*=?\s*1\b", re.I),
         "alb-tlb": re.compile(r"\bbalance[\s-]*[at]lb\b|\bmode\s*=?\s*[56]\b", re.I),
@@ -870,6 +887,9 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     ([('duplex', 'full')], [('duplex', 'half')], [])
     >>> [sorted(settings(t)) for t in ["the VIP's mac begins with 03-bf", "arp: 03bf0a010164"]]
     [[('nlb-mode', 'multicast')], [('nlb-mode', 'multicast')]]
+    >>> [sorted(settings(t)) for t in ["SNAT mode on the pool is Automap already",
+    ...     "F5 virtual server has SNAT automap turned off", "preserve client ip is off"]]
+    [[('snat', 'translates')], [('snat', 'keeps-client')], []]
     """
     return _named(_SETTING_VALUES, text)
 
