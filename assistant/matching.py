@@ -100,9 +100,32 @@ class Clause:
     end: int
 
 
+# A line this long that stops mid-sentence, followed by a lowercase word, was wrapped by a
+# mail client or an editor: "... I don't see\nany user names being tried" is one clause.
+_WRAP_WIDTH = 60
+
+
+def _wrapped(message: str, sep: re.Match[str]) -> bool:
+    """Whether the line break ``sep`` only wraps a sentence across two lines.
+
+    >>> m = "Sample from git-ssh-01, those two are in the load balancer subnet. I don't see\\nany"
+    >>> _wrapped(m, _SPLIT.search(m, m.index("see")))
+    True
+    >>> m = "vpxa running\\nhostd running"
+    >>> _wrapped(m, _SPLIT.search(m))
+    False
+    """
+    if sep.group() != "\n":
+        return False
+    line = message[message.rfind("\n", 0, sep.start()) + 1 : sep.start()].rstrip()
+    following = message[sep.end() : sep.end() + 1]
+    return len(line) >= _WRAP_WIDTH and line[-1] not in ".!?;:)" and following.islower()
+
+
 def clauses(message: str) -> list[Clause]:
-    """Cut a message into clauses at sentence ends, line breaks and contrast words;
-    a clause made of parts joined by "and" or commas is replaced by those parts.
+    """Cut a message into clauses at sentence ends, line breaks (not those that only wrap
+    a long line) and contrast words; a clause made of parts joined by "and" or commas is
+    replaced by those parts.
 
     >>> [c.text for c in clauses("SSH hangs. Ping works fine, but HTTPS times out")]
     ['SSH hangs.', 'Ping works fine', 'HTTPS times out']
@@ -125,6 +148,8 @@ def clauses(message: str) -> list[Clause]:
     pos = 0
     sep_before = None
     for sep in [*_SPLIT.finditer(message), None]:
+        if sep and _wrapped(message, sep):
+            continue
         end = sep.start() if sep else len(message)
         piece = message[pos:end]
         stripped = piece.strip()

@@ -36,6 +36,22 @@ def test_clauses_keep_their_position():
         assert message[clause.start : clause.end] == clause.text
 
 
+def test_a_wrapped_line_does_not_cut_its_sentence():
+    # a mail client wrapped the line: the denial and what it denies stay one clause
+    message = (
+        "10.8.0.4 and 10.8.0.5 are the load balancer's own addresses, I think. I don't see\n"
+        "any user names being tried.\n"
+        "vpxa running\nhostd running"
+    )
+    read = [c.text for c in clauses(message)]
+    assert "I don't see\nany user names being tried." in read
+    assert "any user names being tried." not in read
+    # short lines are a list of facts, each its own clause
+    assert read[-2:] == ["vpxa running", "hostd running"]
+    for clause in clauses(message):
+        assert message[clause.start : clause.end] == clause.text
+
+
 def test_a_guess_is_dropped_and_what_was_done_about_it_is_kept():
     message = "we figured connection limit so we bumped max_connections, no change"
     read = [(c.text, is_request(c.text)) for c in clauses(message)]
