@@ -275,6 +275,33 @@ _SETTING_FLAGS = re.compile(
 )
 
 
+# A machine's size, and nothing else: "Box has 32G RAM", "the hosts have 512 GB of memory
+# and 64 cores". It says what the machine is, not what it does, though an embedding puts
+# "has 32G RAM" close to "memory and swap are exhausted".
+_SIZE = (
+    r"~?\d[\d.,]*\s*(?:[kmgt]i?b?|gigs?)?\s+(?:of\s+)?(?:ram|memory|swap|v?cpus?|cores?|sockets?)"
+)
+_CAPACITY = re.compile(
+    r"\s*(?:(?:the|our|this|that|each|every|both|and|but|so)\s+)?(?:[\w.-]+\s+){0,2}?"
+    r"(?:has|have|had|with|gets?|got|is\s+sized\s+(?:at|with))\s+"
+    rf"(?:only\s+|just\s+)?{_SIZE}(?:\s*(?:,|and|\+|/)\s*{_SIZE})*\s*[.;]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _capacity(text: str) -> bool:
+    """Whether a clause only gives a machine's memory or processor size.
+
+    >>> [_capacity(t) for t in ["Box has 32G RAM", "the hosts have 512 GB of memory and 64 "
+    ...     "cores.", "VM has 8 vCPUs / 32GB RAM", "each node has 16 GiB of RAM"]]
+    [True, True, True, True]
+    >>> [_capacity(t) for t in ["Box has 32G RAM and it still swaps", "memory is exhausted",
+    ...     "it has 200 MB of free memory left", "the VM has no memory left"]]
+    [False, False, False, False]
+    """
+    return _CAPACITY.fullmatch(text) is not None
+
+
 def _setting_number(text: str) -> bool:
     """Whether a clause only gives a configuration key's number, or only the command-line
     options a process is started with.
@@ -365,7 +392,14 @@ _REQUEST = re.compile(
     r"(?:worried|afraid|concerned|scared|nervous)\s+(?:that\b|(?:we|it|this|they)"
     r"(?:'re|'s|'ll|\s+(?:are|is|will|might|may|could)\b))|^(?:i|we)\s+fear\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
-    r"|^(?:(?:my|our)\s+(?:first\s+)?(?:guess|hunch|theory|suspicion|thought)|first\s+thought)\b"
+    # a guess that asks to be confirmed: "it has to be the connection limit, right?"
+    r"|^.*,\s*(?:right|no|yes|correct|surely)\s*\?+\s*$"
+    # the first thing people suspect is a guess: "the usual suspect is someone writing"
+    r"|^.*\b(?:usual|obvious|prime|main|first)\s+suspects?\b"
+    # a guess hedged at its end: "OOM killer I assume?", "the firewall again, I guess"
+    r"|^.*\b(?:i|we)\s+(?:assume|guess|suppose|presume|reckon|imagine|bet)\s*[?!.]*\s*$"
+    r"|^(?:(?:my|our|the)\s+)?(?:(?:first|initial)\s+)?(?:guess|hunch|theory|suspicion)\b"
+    r"|^(?:(?:my|our)\s+)?(?:first|initial)\s+thought\b|^(?:my|our)\s+thought\b"
     # what the user read or was told, not what they saw: "I read that mirroring is off by
     # default", "apparently the cert was renewed"
     r"|^(?:i\s+|we\s+)?(?:(?:read|heard)\s+(?:that|somewhere|online|on)|(?:was|were)\s+told)\b"
@@ -408,6 +442,8 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("My guess was MTU because of the tunnels"), is_request("First thought DFW")
     (True, True)
+    >>> is_request("first guess was we hit the postgres connection limit again")
+    True
     >>> is_request("I figured the log was full again"), is_request("we figured out the cause")
     (True, False)
     >>> is_request("Smells like duplex mismatch"), is_request("I'm pretty sure it's DFW")
@@ -450,6 +486,14 @@ def is_request(text: str) -> bool:
     (True, False)
     >>> is_request("vCenter says the host is not responding")
     False
+    >>> is_request("OOM killer I assume?"), is_request("the firewall again, I guess")
+    (True, True)
+    >>> is_request("It has to be the connection limit, right?")
+    True
+    >>> is_request("I know the usual suspect is someone writing to the replica")
+    True
+    >>> is_request("I guess I'll reboot it"), is_request("the error we guess at is gone")
+    (True, False)
     >>> is_request("ip conflict??"), is_request("crash loop?")
     (True, True)
     >>> is_request("disk full or inodes??"), is_request("the host is down or hung?")
@@ -696,6 +740,7 @@ def match_symptoms(
         and not _inventory(c.text)
         and not _only_addresses(c.text)
         and not _setting_number(c.text)
+        and not _capacity(c.text)
     ]
     if not pieces:
         return []

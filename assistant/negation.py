@@ -74,7 +74,10 @@ _DENIALS = re.compile(
     # ("returns nothing" stays unread: "ps | grep vpxa returns nothing" confirms a failure)
     rf"|\b(?:0|zero)\s+rows\b|\bempty\s+result(?:\s+set)?\b"
     # ... and so does a view or table (a name with an underscore) that "is empty"
-    rf"|\b[a-z]\w*_\w+\s+(?:is|was|came\s+back|comes\s+back)\s+empty\b",
+    rf"|\b[a-z]\w*_\w+\s+(?:is|was|came\s+back|comes\s+back)\s+empty\b"
+    # a log or an output that "is clean" shows none of what was looked for in it
+    rf"|\b(?:is|are|was|were|looks?|looked|came\s+back|comes\s+back)\s+(?:completely\s+"
+    rf"|totally\s+|all\s+|perfectly\s+|pretty\s+)?clean\b",
     re.IGNORECASE,
 )
 
@@ -216,6 +219,8 @@ def is_negated(text: str) -> bool:
     False
     >>> is_negated("we dont see errors")
     True
+    >>> is_negated("dmesg is completely clean"), is_negated("a clean shutdown, then the error")
+    (True, False)
     >>> is_negated("the source and target operating systems aren't compatible")
     False
     >>> is_negated("vmk0 doesn't reply to ping"), is_negated("there is no more space on /var")
@@ -368,6 +373,8 @@ _WORKING = re.compile(
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
     r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
     r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
+    # what the user expected to happen happened: "1473 gets 'Message too long' as expected"
+    r"|as\s+(?:expected|it\s+should|they\s+should|designed|intended)|like\s+it\s+should"
     r"|(?:is|are|was|were|still)\s+valid|valid\s+(?:until|till|through)"
     r"|(?:is|are|was|were|looks?|looked|seems?|seemed)\s+(?:all\s+|totally\s+)?good"
     r"|active\s*(?:/|\()\s*running"
@@ -468,6 +475,8 @@ def state(text: str) -> State:
     >>> state("SSH to the host still works").value
     'working'
     >>> state("/etc/init.d/vpxa status says running").value
+    'working'
+    >>> state('1473 gets "Message too long" locally as expected').value
     'working'
     >>> state("time is in sync everywhere").value, state("the clock is way off").value
     ('working', 'failing')
