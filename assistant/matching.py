@@ -784,6 +784,36 @@ def _conditioned(text: str) -> bool:
     return _CONDITION.search(text) is not None
 
 
+# What a remedy achieved: "bounced hostd and the host reconnected", "a reboot fixed it".
+_RESTORED = re.compile(
+    r"\b(?:fix(?:ed|es)?|sort(?:ed|s)|solv\w*|resolv\w*|restor\w*|did\s+the\s+trick"
+    r"|(?:brought|bring|brings|got|get|gets)\s+(?:it|them|the\s+\w+|\w+)\s+back|back\s+in"
+    r"|(?:came|comes|come|is|are|was|were)\s+back|reconnect\w*|(?:picked|picks)\s+\S+\s+up"
+    r"|(?:green|connected|fine|ok|normal|managa?ble|managed|respond\w*|works?|working)\s+again"
+    r"|see\s+the\s+host\s+again|saw\s+the\s+host\s+again|went\s+from|enough|helped"
+    r"|(?:is|are|was|were|shows?|showed)\s+(?:now\s+)?(?:connected|responding)|connected\s+now)\b",
+    re.IGNORECASE,
+)
+
+
+def _step_without_outcome(clause: str, phrasing: str) -> bool:
+    """The phrasing reports what a step achieved and the clause only that it was taken:
+    "I restarted hostd" does not say that "restarting hostd brought the host back".
+
+    >>> _step_without_outcome("I restarted hostd", "bounced hostd and the host reconnected")
+    True
+    >>> _step_without_outcome("restarted hostd, host came back", "hostd restart fixed it")
+    False
+    >>> _step_without_outcome("restarted hostd, it hangs", "hostd restart fixed it")
+    False
+    >>> _step_without_outcome("vpxa is stopped", "the vpxa service is not running")
+    False
+    """
+    if not _RESTORED.search(phrasing) or _RESTORED.search(clause):
+        return False
+    return read(clause).state is State.NEUTRAL and not read(clause).denied
+
+
 def _clause_matches(
     clause: Clause, hits: Sequence[PhrasingHit], revisiting: Mapping[str, bool]
 ) -> Iterator[tuple[PhrasingHit, bool]]:
@@ -819,6 +849,8 @@ def _clause_matches(
         agrees = phrasing.denied == denied and not opposed
         if agrees and clause_reading.lacks_value_of(phrasing):
             continue  # "an NLB cluster" does not confirm "an NLB cluster in multicast mode"
+        if agrees and not phrasing.denied and _step_without_outcome(clause.text, hit.phrasing):
+            continue  # "I restarted hostd" does not confirm "restarting hostd fixed it"
         against = (denied and not phrasing.denied) or (opposed and phrasing.denied == denied)
         # A less similar phrasing that agrees replaces a disagreeing one when it carries
         # the clause's own polarity ("no alarms anywhere" ~ "vCenter shows no alarms"),

@@ -276,3 +276,25 @@ class TestDeniedMentions:
         answer = pump_sherlog.ask("we had PUMP-NOISE level 7 last year and again this morning")
         [noise] = [e for e in answer.evidence if e.symptom == "pump-noise"]
         assert noise.present is True
+
+
+class TestStepWithoutOutcome:
+    """Taking a step says nothing of what the step achieved."""
+
+    RESTORED = PhrasingHit("restart-restores", "bounced hostd and the host reconnected", 0.85)
+
+    def test_the_step_alone_does_not_confirm_its_outcome(self):
+        assert read_clause("I restarted hostd", self.RESTORED) == {}
+
+    def test_a_plan_does_not_either(self):
+        rebooted = PhrasingHit("reboot-restores", "had to reboot the host to get it back", 0.7)
+        assert read_clause("Before I reboot it", rebooted) == {}
+
+    def test_the_step_with_its_outcome_does(self):
+        clause = "restarted hostd and the host came back"
+        assert read_clause(clause, self.RESTORED) == {"restart-restores": True}
+
+
+def test_snat_automap_counts_against_no_snat():
+    hits = (PhrasingHit("no-snat", "SNAT is disabled on the virtual server", 0.66),)
+    assert read_clause("SNAT mode on the pool is Automap already", *hits) == {"no-snat": False}
