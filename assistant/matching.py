@@ -395,7 +395,8 @@ _REQUEST = re.compile(
     # a guess that asks to be confirmed: "it has to be the connection limit, right?"
     r"|^.*,\s*(?:right|no|yes|correct|surely)\s*\?+\s*$"
     # the first thing people suspect is a guess: "the usual suspect is someone writing"
-    r"|^.*\b(?:usual|obvious|prime|main|first)\s+suspects?\b"
+    r"|^.*\b(?:usual|obvious|prime|main|first|classic|typical|standard)\s+(?:suspects?"
+    r"|answer|culprit|explanation)\b"
     # a guess hedged at its end: "OOM killer I assume?", "the firewall again, I guess"
     r"|^.*\b(?:i|we)\s+(?:assume|guess|suppose|presume|reckon|imagine|bet)\s*[?!.]*\s*$"
     r"|^(?:(?:my|our|the)\s+)?(?:(?:first|initial)\s+)?(?:guess|hunch|theory|suspicion)\b"
@@ -403,6 +404,10 @@ _REQUEST = re.compile(
     # what the user read or was told, not what they saw: "I read that mirroring is off by
     # default", "apparently the cert was renewed"
     r"|^(?:i\s+|we\s+)?(?:(?:read|heard)\s+(?:that|somewhere|online|on)|(?:was|were)\s+told)\b"
+    # "I found an old thread about DFSR getting stuck": what someone else wrote
+    r"|^(?:i\s+|we\s+)?(?:found|saw|read)\s+(?:an?\s+|the\s+|some\s+)?(?:\w+\s+)?"
+    r"(?:threads?|posts?|articles?|blogs?|forum\s+posts?|kbs?|reddit\s+posts?)\s+(?:about|on|saying"
+    r"|that|where|which)\b"
     r"|^(?:apparently|reportedly|supposedly|according\s+to)\b"
     # a wish or a plan, not something seen: "not keen to reboot the host with 30 VMs on it"
     r"|^(?:i'?m\s+|we'?re\s+|i\s+am\s+|we\s+are\s+)?(?:not\s+(?:keen|willing|eager)|reluctant"
@@ -492,6 +497,12 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("I know the usual suspect is someone writing to the replica")
     True
+    >>> is_request('The usual answer is "someone wrote to the replica"')
+    True
+    >>> is_request("I found an old thread about DFSR getting stuck restaging one file")
+    True
+    >>> is_request("found a thread dump in the log"), is_request("I saw the post office logs")
+    (False, False)
     >>> is_request("I guess I'll reboot it"), is_request("the error we guess at is gone")
     (True, False)
     >>> is_request("ip conflict??"), is_request("crash loop?")

@@ -796,6 +796,16 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
+    # MySQL's read_only (or super_read_only) on a replica: "this one has read_only=ON"
+    # against "read_only is OFF on the replica"
+    "mysql-read-only": {
+        "on": re.compile(
+            r"\b(?:super_)?read_only\s*(?:=|:|is|was|set\s+to)?\s*(?:on|1|true)\b", re.I
+        ),
+        "off": re.compile(
+            r"\b(?:super_)?read_only\s*(?:=|:|is|was|set\s+to)?\s*(?:off|0|false)\b", re.I
+        ),
+    },
     "bond-mode": {
         "active-backup": re.compile(r"\bactive[\s-]*backup\b|\bmode\s*=?\s*1\b", re.I),
         "alb-tlb": re.compile(r"\bbalance[\s-]*[at]lb\b|\bmode\s*=?\s*[56]\b", re.I),
@@ -896,6 +906,8 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     ([('duplex', 'full')], [('duplex', 'half')], [])
     >>> [sorted(settings(t)) for t in ["the VIP's mac begins with 03-bf", "arp: 03bf0a010164"]]
     [[('nlb-mode', 'multicast')], [('nlb-mode', 'multicast')]]
+    >>> sorted(settings("this one has read_only=ON")), sorted(settings("read_only is OFF"))
+    ([('mysql-read-only', 'on')], [('mysql-read-only', 'off')])
     >>> [sorted(settings(t)) for t in ["SNAT mode on the pool is Automap already",
     ...     "F5 virtual server has SNAT automap turned off", "preserve client ip is off"]]
     [[('snat', 'translates')], [('snat', 'keeps-client')], []]
