@@ -796,6 +796,21 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
+    # a vSphere teaming policy's Notify Switches: "Notify switches is Yes" against "notify
+    # switches is set to No"; a clause about another setting ("failure detection is link
+    # status only") then says nothing of it
+    "notify-switches": {
+        "yes": re.compile(
+            r"\bnotify\s+switch(?:es)?\s*(?:[:=]|(?:is|are)(?:\s+set\s+to)?|set\s+to)?\s*(?:yes|on|enabled|true)\b",
+            re.IGNORECASE,
+        ),
+        "no": re.compile(
+            r"\bnotify\s+switch(?:es)?\s*(?:[:=]|(?:is|are)(?:\s+set\s+to)?|set\s+to)?\s*(?:no|off|disabled|false)\b"
+            r"|\b(?:no|lacks?(?:\s+the)?|without(?:\s+the)?)\s+notify\s+switch"
+            r"|\b(?:does\s*n[o']?t|don'?t|do\s+not)\s+(?:notify|announce)\b",
+            re.IGNORECASE,
+        ),
+    },
     # MySQL's read_only (or super_read_only) on a replica: "this one has read_only=ON"
     # against "read_only is OFF on the replica"
     "mysql-read-only": {
@@ -906,6 +921,8 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     ([('duplex', 'full')], [('duplex', 'half')], [])
     >>> [sorted(settings(t)) for t in ["the VIP's mac begins with 03-bf", "arp: 03bf0a010164"]]
     [[('nlb-mode', 'multicast')], [('nlb-mode', 'multicast')]]
+    >>> sorted(settings("Notify switches is Yes")), sorted(settings("notify switches = no"))
+    ([('notify-switches', 'yes')], [('notify-switches', 'no')])
     >>> sorted(settings("this one has read_only=ON")), sorted(settings("read_only is OFF"))
     ([('mysql-read-only', 'on')], [('mysql-read-only', 'off')])
     >>> [sorted(settings(t)) for t in ["SNAT mode on the pool is Automap already",
