@@ -392,6 +392,7 @@ _REQUEST = re.compile(
     r"(?:worried|afraid|concerned|scared|nervous)\s+(?:that\b|(?:we|it|this|they)"
     r"(?:'re|'s|'ll|\s+(?:are|is|will|might|may|could)\b))|^(?:i|we)\s+fear\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
+    r"|^(?:i'?m|i\s+am|we'?re|we\s+are|i\s+was|we\s+were)\s+thinking\b"
     # a guess that asks to be confirmed: "it has to be the connection limit, right?"
     r"|^.*,\s*(?:right|no|yes|correct|surely)\s*\?+\s*$"
     # the first thing people suspect is a guess: "the usual suspect is someone writing"
@@ -496,6 +497,8 @@ def is_request(text: str) -> bool:
     >>> is_request("It has to be the connection limit, right?")
     True
     >>> is_request("I know the usual suspect is someone writing to the replica")
+    True
+    >>> is_request("I'm thinking someone has static IPs inside the DHCP range?")
     True
     >>> is_request('The usual answer is "someone wrote to the replica"')
     True
