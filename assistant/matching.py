@@ -114,12 +114,17 @@ def _wrapped(message: str, sep: re.Match[str]) -> bool:
     >>> m = "vpxa running\\nhostd running"
     >>> _wrapped(m, _SPLIT.search(m))
     False
+    >>> m = "When the kernel makes a filesystem read-only it is read-only to all: `findmnt`\\nshows"
+    >>> _wrapped(m, _SPLIT.search(m, m.index("`findmnt`")))
+    False
     """
     if sep.group() != "\n":
         return False
     line = message[message.rfind("\n", 0, sep.start()) + 1 : sep.start()].rstrip()
     following = message[sep.end() : sep.end() + 1]
-    return len(line) >= _WRAP_WIDTH and line[-1] not in ".!?;:)" and following.islower()
+    # a line that ends in code, a quote or a bracket ("... for everyone: `findmnt`") may end
+    # there on purpose; only a line that stops on a plain word is taken as wrapped
+    return len(line) >= _WRAP_WIDTH and line[-1].isalnum() and following.islower()
 
 
 def clauses(message: str) -> list[Clause]:
