@@ -809,7 +809,7 @@ _RESTORED = re.compile(
     r"|(?:brought|bring|brings|got|get|gets)\s+(?:it|them|the\s+\w+|\w+)\s+back|back\s+in"
     r"|(?:came|comes|come|is|are|was|were)\s+back|reconnect\w*|(?:picked|picks)\s+\S+\s+up"
     r"|(?:green|connected|fine|ok|normal|managa?ble|managed|respond\w*|works?|working)\s+again"
-    r"|see\s+the\s+host\s+again|saw\s+the\s+host\s+again|went\s+from|enough|helped"
+    r"|(?:see|saw)\s+the\s+host\s+again|went\s+from|enough|helped"
     r"|(?:is|are|was|were|shows?|showed)\s+(?:now\s+)?(?:connected|responding)|connected\s+now)\b",
     re.IGNORECASE,
 )
@@ -830,7 +830,8 @@ def _step_without_outcome(clause: str, phrasing: str) -> bool:
     """
     if not _RESTORED.search(phrasing) or _RESTORED.search(clause):
         return False
-    return read(clause).state is State.NEUTRAL and not read(clause).denied
+    reading = read(clause)
+    return reading.state is State.NEUTRAL and not reading.denied
 
 
 def _clause_matches(
