@@ -323,6 +323,33 @@ def _setting_number(text: str) -> bool:
     return _SETTING_NUMBER.fullmatch(text) is not None or _SETTING_FLAGS.fullmatch(text) is not None
 
 
+# A past incident on another system: "We had a log-full incident on another DB last month".
+# It tells how the user thinks, not what this system does now.
+_ELSEWHERE = re.compile(
+    r"\b(?:on|in|at|with|to)\s+(?:an?\s+)?(?:another|different|other)\s+[\w-]+", re.IGNORECASE
+)
+_BEFORE_NOW = re.compile(
+    r"\b(?:last\s+(?:week|month|year|quarter|time)|\d+\s+(?:weeks?|months?|years?)\s+ago"
+    r"|(?:a\s+(?:while|few\s+\w+)|long)\s+ago|previously|in\s+the\s+past|once\s+before)\b",
+    re.IGNORECASE,
+)
+_HAD = re.compile(r"\b(?:had|saw|hit|ran\s+into|happened|was|were)\b", re.IGNORECASE)
+
+
+def _history_elsewhere(text: str) -> bool:
+    """Whether a clause recalls a past incident on another system.
+
+    >>> _history_elsewhere("We had a log-full incident on another DB last month.")
+    True
+    >>> _history_elsewhere("we hit the same thing on a different cluster 2 years ago")
+    True
+    >>> [_history_elsewhere(t) for t in ["the log filled up last month on this DB",
+    ...     "another DB on the same server is fine", "other VMs were hit too"]]
+    [False, False, False]
+    """
+    return all(p.search(text) for p in (_ELSEWHERE, _BEFORE_NOW, _HAD))
+
+
 # IP addresses in a clause are noise to the sentence embedding: "added an SNAT rule on
 # both edges: 192.168.70.0/24 -> 198.51.100.20" is 0.51 from "the same SNAT rule sits on
 # every edge in the ECMP set", and 0.74 without the addresses. (Replacing each with "an
@@ -760,6 +787,7 @@ def match_symptoms(
         and not _only_addresses(c.text)
         and not _setting_number(c.text)
         and not _capacity(c.text)
+        and not _history_elsewhere(c.text)
     ]
     if not pieces:
         return []
@@ -834,6 +862,68 @@ def _step_without_outcome(clause: str, phrasing: str) -> bool:
     return reading.state is State.NEUTRAL and not reading.denied
 
 
+# "Only a reboot brought it back", "had to reboot to get it back" or "services.sh restart was
+# useless, a reboot fixed it" is consistent with a step that failed before: the phrasing
+# names the one remedy that worked, after others that did not.
+_OTHER_REMEDY = re.compile(
+    r"\b(?:only|had\s+to|ended\s+up|until|useless|no\s+use|nothing|didn'?t|did\s+not)\b",
+    re.IGNORECASE,
+)
+# A step taken to set things right, as against a state that comes and goes ("pings drop for
+# a bit then come back").
+_REMEDY = re.compile(
+    r"\b(?:restart\w*|reboot\w*|bounc\w*|kick\w*|power[\s-]*cycl\w*|reset\w*|reinstall\w*"
+    r"|replac\w*|reseat\w*|remov\w*|disabl\w*|enabl\w*|chang\w*|mov(?:ed|ing)|migrat\w*"
+    r"|vmotion\w*|updat\w*|upgrad\w*|patch\w*|roll\w*\s+back|flush\w*|clear\w*|restor\w*"
+    r"|rejoin\w*|re-?sync\w*|rescan\w*|services\.sh|init\.d)",
+    re.IGNORECASE,
+)
+_STEP_WORD = re.compile(r"[a-z][a-z0-9]{3,}")
+_NOT_A_STEP = frozenset(
+    {"after", "again", "also", "back", "before", "from", "have", "into", "just", "over"}
+    | {"still", "that", "then", "this", "when", "with", "everything", "never", "returns"}
+)
+
+
+def _step_words(text: str) -> set[str]:
+    """The words that can name a step, cut to a common stem: "restarting hostd" gives
+    {"restar", "hostd"}.
+
+    >>> sorted(_step_words("ran /etc/init.d/hostd restart, it never returns"))
+    ['hostd', 'init', 'restar']
+    """
+    words = _STEP_WORD.findall(_RESTORED.sub(" ", text.lower()))
+    return {w[:6] for w in words if w not in _NOT_A_STEP}
+
+
+def _step_failed(clause: str, phrasing: str) -> bool:
+    """The phrasing reports that a step restored things and the clause that the same step
+    was taken and things still fail: "ran hostd restart, it never returns" is evidence
+    against "restarting hostd fixed it", not for it.
+
+    >>> _step_failed("ran /etc/init.d/hostd restart, it never returns", "hostd restart fixed it")
+    True
+    >>> _step_failed("restarted hostd, host came back", "hostd restart fixed it")
+    False
+    >>> _step_failed("services.sh restart also hangs", "a reboot fixed it, agents were no use")
+    False
+    >>> _step_failed("services.sh restart also hangs", "power cycled the host and it reconnected")
+    False
+    >>> _step_failed("vim-cmd hangs", "restarting the agents didn't help")
+    False
+    >>> _step_failed("VMs drop pings", "pings to the vm drop for a bit then come back")
+    False
+    """
+    if not _RESTORED.search(phrasing) or _RESTORED.search(clause):
+        return False
+    if not (_REMEDY.search(clause) and _REMEDY.search(phrasing)) or _OTHER_REMEDY.search(phrasing):
+        return False
+    if not _step_words(clause) & _step_words(phrasing):
+        return False
+    seen = read(clause)
+    return not read(phrasing).denied and seen.state is State.FAILING and not seen.denied
+
+
 def _clause_matches(
     clause: Clause, hits: Sequence[PhrasingHit], revisiting: Mapping[str, bool]
 ) -> Iterator[tuple[PhrasingHit, bool]]:
@@ -863,8 +953,15 @@ def _clause_matches(
         denied = clause_reading.denied and (
             phrasing.denied or not keeps_default(clause.text, hit.phrasing)
         )
-        opposed = clause_reading.opposes(phrasing)
-        if opposed and not denied and _conditioned(hit.phrasing) and not _conditioned(clause.text):
+        failed_step = not denied and _step_failed(clause.text, hit.phrasing)
+        opposed = clause_reading.opposes(phrasing) or failed_step
+        if (
+            opposed
+            and not denied
+            and not failed_step
+            and _conditioned(hit.phrasing)
+            and not _conditioned(clause.text)
+        ):
             continue  # "ping drops now and then" says nothing of "stable since X went off"
         agrees = phrasing.denied == denied and not opposed
         if agrees and clause_reading.lacks_value_of(phrasing):
