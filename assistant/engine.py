@@ -19,7 +19,7 @@ from assistant.errors import EvidenceError
 from assistant.logread import LogReport, read_upload, redact_hit
 from assistant.logscan import LogHit, LogReaders, compile_readers, hits_to_evidence, scan_all
 from assistant.matching import match_symptoms, pasted_output
-from assistant.negation import denies_mention, recalls_mention
+from assistant.negation import denies_mention, expects_mention, recalls_mention
 from assistant.settings import Settings
 from assistant.templates import template_text_for_matching
 from assistant.timestamps import line_time
@@ -61,13 +61,14 @@ def _read_mention(hit: LogHit) -> LogHit | None:
     """A product message typed once in the user's words after a denial ("redo - no
     ORA-00257, archive dest at 20%") says the message is *not* there; one told as
     history ("we had "sorry, too many clients already" on the old server weeks ago")
-    says nothing about now: None."""
+    says nothing about now, and neither does one the user calls expected ("-l 1473 says
+    "Packet needs to be fragmented but DF set." as expected"): None."""
     if not (hit.present and hit.count == 1 and hit.span):
         return hit
     before, after = hit.text[: hit.span[0]], hit.text[hit.span[1] :]
     if denies_mention(before):
         return replace(hit, present=False, strength=DENIED_MENTION_STRENGTH)
-    if recalls_mention(before, after):
+    if recalls_mention(before, after) or expects_mention(after):
         return None
     return hit
 

@@ -26,6 +26,7 @@ __all__ = [
     "Switch",
     "absent_things",
     "denies_mention",
+    "expects_mention",
     "is_negated",
     "keeps_default",
     "negated_words",
@@ -116,9 +117,11 @@ _UNSURE = (
 
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
 # "don't fragment" is the name of the DF bit, "yes/no" (or "y/n") the answers a prompt
-# takes, and "without any problem" says it works
+# takes, "without any problem" says it works, and a bracketed "(not IGMP multicast)" after
+# a value only tells it from a neighbouring one
 _NOT_DENIALS = re.compile(
     r'"[^"\n]{3,}"|\u201c[^\u201d\n]{3,}\u201d|`[^`\n]{3,}`|\bdon\'?t[- ]fragment\b'
+    r"|(?<=\w\s)\(\s*(?:but\s+|and\s+)?not\s+[^()\n]{1,40}(?:\)|$)"
     r"|\by(?:es)?\s*/\s*no?\b"
     rf"|\b{_NO_PROBLEM}\b|{_NOT_BROKEN}|{_UNSURE}",
     re.IGNORECASE,
@@ -192,6 +195,29 @@ def recalls_mention(before: str, after: str) -> bool:
     return bool(_PAST.search(sentence)) and not _BACK_NOW.search(sentence)
 
 
+# A product message the user reports as what should happen: `-l 1473` says "Packet needs to
+# be fragmented but DF set." as expected, on a path whose MTU is 1500
+_AS_EXPECTED = re.compile(
+    r"^[\W_]*(?:as\s+(?:expected|it\s+should|designed|intended)|like\s+it\s+should"
+    r"|(?:which|that|this)\s+is\s+(?:expected|normal|correct|by\s+design))\b",
+    re.IGNORECASE,
+)
+
+
+def expects_mention(after: str) -> bool:
+    """Whether the words right after a product message the user typed say it is what
+    should happen.
+
+    >>> expects_mention('." as expected. No jumbo anywhere.')
+    True
+    >>> expects_mention(", which is expected for a 1473-byte payload")
+    True
+    >>> expects_mention(" on every host since 02:00"), expects_mention(". I expected worse")
+    (False, False)
+    """
+    return bool(_AS_EXPECTED.search(after))
+
+
 def is_negated(text: str) -> bool:
     """True when ``text`` denies or rules out what it talks about.
 
@@ -253,10 +279,14 @@ def is_negated(text: str) -> bool:
     ...     "Resolve-DnsName says DNS name does not exist", "there are no logon servers available",
     ...     "cert is valid till jul 2025 so its not expiry"]]
     [False, False, False, True]
+    >>> state("Failure detection is link status only").value
+    'neutral'
     >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
     ('failing', 'working')
     >>> state("hostd and vpxa are both running").value, state("vpxa both show as running").value
     ('working', 'working')
+    >>> state("Replica_IO_Running: Yes").value, state("Slave_SQL_Running: No").value
+    ('working', 'failing')
     >>> [is_negated(t) for t in ["df shows 400G free so not sure what its complaining about",
     ...     "tons of failed logins from IPs I don't recognise", "no idea why it fails"]]
     [False, False, False]
@@ -274,6 +304,10 @@ def is_negated(text: str) -> bool:
     (True, False)
     >>> is_negated("checked, pg_replication_slots is empty"), is_negated("the queue is empty")
     (True, False)
+    >>> is_negated("cluster operation mode is Multicast (not IGMP multicast)")
+    False
+    >>> is_negated("the mode is not multicast (not even IGMP)")
+    True
     """
     return bool(_DENIALS.search(_bare(text)))
 
@@ -345,8 +379,8 @@ class State(Enum):
 
 
 _FAILING = re.compile(
-    # "failed over" and "fails back" are events, not failures
-    r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b)\w*"
+    # "failed over" and "fails back" are events, not failures; "failure detection" a setting
+    r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b|ure[\s-]+detection\b)\w*"
     r"|hang\w*|hung|stuck|stall\w*|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
     r"|half[\s-]+load\w*|partial(?:ly)?\s+load\w*"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
@@ -361,7 +395,7 @@ _FAILING = re.compile(
     r"|way\s+off\b|off\s+by\s+(?:about\s+|almost\s+|over\s+|~)?\d"
     r"|used\s+up|exhaust(?:ed|ion)|deplet(?:ed|ion)|(?:ran|runs?|running)\s+out"
     r"|out\s+of\s+(?:space|inodes|memory|disk|room|file\s+handles)"
-    r"|(?:zero|0)\s+(?:free|avail\w*|left)|expired)\b",
+    r"|(?:zero|0)\s+(?:free|avail\w*|left)|expired|\w*_running\s*[:=]\s*no)\b",
     re.IGNORECASE,
 )
 _WORKING = re.compile(
@@ -377,7 +411,7 @@ _WORKING = re.compile(
     r"|as\s+(?:expected|it\s+should|they\s+should|designed|intended)|like\s+it\s+should"
     r"|(?:is|are|was|were|still)\s+valid|valid\s+(?:until|till|through)"
     r"|(?:is|are|was|were|looks?|looked|seems?|seemed)\s+(?:all\s+|totally\s+)?good"
-    r"|active\s*(?:/|\()\s*running"
+    r"|active\s*(?:/|\()\s*running|\w*_running\s*[:=]\s*yes"  # Replica_IO_Running: Yes
     r"|(?:is|are|was|were|still|stays?|remains?|keeps?|up\s+and|shows?|showing|shown|reports?"
     r"|reported|listed|marked|says?|said|both|all)\s+(?:as\s+)?(?:(?:both|all|also)\s+)?running"
     r"(?!\s+(?:out|low|short|slow|hot|at|into|on\s+fumes)\b))\b",
@@ -416,6 +450,16 @@ _AMOUNT_FREE = re.compile(
     re.IGNORECASE,
 )
 _UNIT = {"b": 0, "k": 1, "m": 2, "g": 3, "t": 4, "p": 5}
+# How many of a limited number of slots are taken: "63 connections of max_connections 400",
+# "41/500 sessions", "12 out of a max of 100 clients". A bare "2 of 8" counts anything.
+_SLOTS = r"(?:connections?|conns|sessions?|clients?|slots?|backends?)"
+_LIMIT = r"(?:max(?:imum)?|limit|max_\w+|\w+_limit)"
+_IN_USE = re.compile(
+    rf"(?<![\d./])(\d+)\s*(?:(?:active|open|current|used)\s+)?({_SLOTS}\s+)?(?:of\b|out\s+of\b|/)\s*"
+    rf"(?:an?\s+|the\s+)?({_LIMIT}\s*(?:of\s+|is\s+|=\s*|:\s*)?)?(\d+)\b"
+    rf"(\s+(?:{_SLOTS}|max(?:imum)?|allowed))?",
+    re.IGNORECASE,
+)
 _HIGH_SHARE = re.compile(
     r"\b(?:9[5-9]|100)(?:\.\d+)?\s?(?:%|\s+percent\b)"
     r"(?!\s*(?:of\b|free|avail|left|(?:packet\s+)?loss))",
@@ -444,6 +488,9 @@ def _fill_level(text: str) -> State:
     ('working', 'failing')
     >>> _fill_level("dba_tablespace_usage_metrics shows used_percent 100 for APP_DATA").value
     'failing'
+    >>> [_fill_level(t).value for t in ["the server only has 63 connections of max_connections"
+    ...     " 400", "41/500 sessions", "398 of 400 connections", "12 out of a max of 100"]]
+    ['working', 'working', 'failing', 'working']
     """
     full = room = False
     for match in _PERCENT.finditer(text):
@@ -455,6 +502,10 @@ def _fill_level(text: str) -> State:
     # a share of 95-100% reads as full wherever it stands ("Use% 100%"), unless it is a
     # share of something else ("100% of requests", "100% packet loss")
     full = full or bool(_HIGH_SHARE.search(text))
+    for match in _IN_USE.finditer(text):
+        used, limit = int(match.group(1)), int(match.group(4))
+        if (match.group(2) or match.group(3) or match.group(5)) and limit > 0 and used <= limit:
+            full, room = full or used >= 0.95 * limit, room or used <= 0.5 * limit
     for match in _AMOUNT_FREE.finditer(text):
         value = float(match.group(1) or match.group(3))
         unit = _UNIT.get((match.group(2) or match.group(4))[0].lower(), 0)
@@ -724,6 +775,9 @@ _SPEED = (
     r"\b(?:10|100|1000|2500|5000|10000|25000|40000|50000|100000)\s*(?:[mg]b?(?:ps|/s)?)?\s*[/,]?\s*"
 )
 
+# an MTU as hosts and switches are set: 1500, 1600 for an overlay, 9000 or 9216 for jumbo
+_MTU = r"(?:1500|1550|1600|1700|1800|2000|8000|8192|8900|9000|9001|9100|9150|9198|9216)"
+
 # Named values of one setting, which a sentence embedding hardly tells apart ("teaming
 # is route based on originating port ID" against "... on IP hash"): a clause naming one
 # value opposes a phrasing naming another value of the same setting.
@@ -779,6 +833,39 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
+    # how a link's speed and duplex are set: "both ends are on auto" against "the switch
+    # port is hard coded to 100 full" ("forced on one end, auto on the other" names both)
+    "negotiation": {
+        "auto": re.compile(
+            r"\b(?:on|at|to|is|are|both|with)\s+auto\b(?![\s-]*(?:map|start|mdix|mount))"
+            r"|\bauto[\s-]*neg\w*\b\s*(?:[:=]|is|was)?\s*(?:on|enabled|yes)\b"
+            r"|\bauto[\s/-]+auto\b|\bauto[\s-]*negotiat(?:es|ed|ing)\b|\bnegotiat(?:es|ed)\s+(?:to\s+)?\d",
+            re.IGNORECASE,
+        ),
+        "forced": re.compile(
+            r"\bhard[\s-]*(?:coded|set|wired)\b|\bforced\b|\bnailed(?:\s+up)?\b|\bmanually\b"
+            r"|\bby\s+hand\b|\bfixed\s+(?:speed|duplex)\b|\bstatically\s+set\b"
+            r"|\bauto[\s-]*neg\w*\b\s*(?:[:=]|is|was)?\s*(?:off|disabled|no)\b"
+            r"|\b(?:no|disabled?)\s+auto[\s-]*neg\w*|\bspeed\s+(?:10|100|1000)\s+(?:and\s+)?duplex\b",
+            re.IGNORECASE,
+        ),
+    },
+    # whether the MTU is one value along a path: "everything is 1500: NAS, switch, clients"
+    # against "vmk MTU 9000 with switch ports at 1500" or "jumbo frames on the hosts only"
+    "mtu": {
+        "same": re.compile(
+            rf"\b(?:everything|everywhere|all|every\s+\w+|both\s+(?:sides|ends)|end[\s-]+to[\s-]+end"
+            rf"|throughout)\b[^.;\d]{{0,30}}\b{_MTU}\b(?![^.;\d]{{0,40}}\b(?:but|except|while)\b)"
+            rf"|\b{_MTU}\b[^.;\d]{{0,30}}\b(?:everywhere|end[\s-]+to[\s-]+end|throughout"
+            r"|on\s+(?:all|every|both)\b)|\bsame\s+mtu\b|\bmtu\s+(?:is\s+)?(?:the\s+same|consistent)\b",
+            re.IGNORECASE,
+        ),
+        "mixed": re.compile(
+            rf"(?:\bmtu|\bat|\bis|\bare|\bof|\bto|=|:)\s*({_MTU})\b[^.;]{{0,60}}?\b(?!\1\b){_MTU}\b"
+            r"|\bjumbo\b[^.;]{0,40}\bonly\b|\bonly\b[^.;]{0,40}\bjumbo\b",
+            re.IGNORECASE,
+        ),
+    },
     # whether a load balancer rewrites the client's source address: "SNAT is Automap" (NSX-T,
     # F5) or an IP pool translates; transparent mode, Preserve Client IP, "usesrc clientip"
     # or translation "None"/"Disabled" keep the client's address
@@ -807,7 +894,10 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
         "no": re.compile(
             r"\bnotify\s+switch(?:es)?\s*(?:[:=]|(?:is|are)(?:\s+set\s+to)?|set\s+to)?\s*(?:no|off|disabled|false)\b"
             r"|\b(?:no|lacks?(?:\s+the)?|without(?:\s+the)?)\s+notify\s+switch"
-            r"|\b(?:does\s*n[o']?t|don'?t|do\s+not)\s+(?:notify|announce)\b",
+            r"|\b(?:does\s*n[o']?t|don'?t|do\s+not)\s+(?:notify|announce)\b"
+            # net-dvs prints the teaming's "link behavior"; without Notify Switches it is
+            # only "best effort on failure"
+            r"|\bonly\s+best\s+effort\s+on\s+failure\b",
             re.IGNORECASE,
         ),
     },
@@ -836,6 +926,9 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
 # the failover detection" does point at the value that is not the default (beacon
 # probing); requiring the value for them lost three of four such dev cases.
 _VALUE_REQUIRED = frozenset({"nlb-mode"})
+# Settings whose two values at once are the symptom: a link forced on one end and
+# autonegotiating on the other.
+_MISMATCH = frozenset({"negotiation"})
 
 
 # Actions an embedding hardly tells apart either ("powering on a VM fails" against "can't
@@ -923,6 +1016,21 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     [[('nlb-mode', 'multicast')], [('nlb-mode', 'multicast')]]
     >>> sorted(settings("Notify switches is Yes")), sorted(settings("notify switches = no"))
     ([('notify-switches', 'yes')], [('notify-switches', 'no')])
+    >>> sorted(settings("the switch port are on auto")), sorted(settings("it negotiates 1000/full"))
+    ([('negotiation', 'auto')], [('duplex', 'full'), ('negotiation', 'auto')])
+    >>> sorted(settings("the switch port is hard coded to 100 full"))
+    [('duplex', 'full'), ('negotiation', 'forced')]
+    >>> sorted(settings("fixed speed on one end with auto on the other"))
+    [('negotiation', 'auto'), ('negotiation', 'forced')]
+    >>> sorted(settings("ethtool shows Auto-negotiation: off")), settings("autostart is on")
+    ([('negotiation', 'forced')], frozenset())
+    >>> sorted(settings("everything is 1500: NAS, switch, clients")), sorted(settings(
+    ...     "vmk MTU 9000 with switch ports at 1500")), sorted(settings("jumbo on the hosts only"))
+    ([('mtu', 'same')], [('mtu', 'mixed')], [('mtu', 'mixed')])
+    >>> settings("all hosts are 9000 but the switch is 1500"), settings("MTU 1500 and 1500")
+    (frozenset({('mtu', 'mixed')}), frozenset())
+    >>> sorted(settings("link behavior lists only best effort on failure for the nlb ports"))
+    [('notify-switches', 'no')]
     >>> sorted(settings("this one has read_only=ON")), sorted(settings("read_only is OFF"))
     ([('mysql-read-only', 'on')], [('mysql-read-only', 'off')])
     >>> [sorted(settings(t)) for t in ["SNAT mode on the pool is Automap already",
@@ -1018,9 +1126,20 @@ class Reading:
         False
         >>> read("the host client hangs").lacks_value_of(read("the host client hangs"))
         False
+        >>> read("the switch port is on auto").lacks_value_of(
+        ...     read("fixed speed on one end with auto on the other"))
+        True
         """
         mine = {s for s, _ in self.settings}
-        return any(s in _VALUE_REQUIRED and s not in mine for s, _ in other.settings)
+        if any(s in _VALUE_REQUIRED and s not in mine for s, _ in other.settings):
+            return True
+        # a mismatch of two values ("forced on one end, auto on the other") is not
+        # confirmed by one of them ("the switch port is on auto")
+        for setting in _MISMATCH:
+            theirs = {v for s, v in other.settings if s == setting}
+            if len(theirs) > 1 and len({v for s, v in self.settings if s == setting}) < 2:
+                return True
+        return False
 
     def names_other_setting(self, other: Reading) -> bool:
         """Both name setting values, of different settings: "teaming is route based on
