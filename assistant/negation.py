@@ -389,6 +389,7 @@ _FAILING = re.compile(
     r"|(?:is|are|was|were|gets?|got)\s+(?:(?:completely|totally|entirely|fully|really|100%)\s+)?full"
     r"|fill(?:s|ed|ing)\s+up|read[- ]only|ro|intermittent\w*|flaky|flapping|sporadic\w*"
     r"|on\s+and\s+off|comes?\s+and\s+goes?|keeps?\s+restart\w*|grow(?:s|ing)|grew"
+    r"|(?:goes|going|went|keeps?\s+going)\s+up|(?:keeps?|is|are)\s+(?:climbing|rising|increasing)"
     r"|wrong|incorrect|inaccurate|out\s+of\s+sync|drift(?:s|ed|ing)?"
     r"|mismatch\w*|skew(?:ed)?|differ(?:s|ed|ing)?|different\s+(?:time|clock)"
     r"|(?:time|clock)\s+difference|(?:min(?:ute)?s?|hours?|sec(?:ond)?s?)\s+(?:ahead|behind|off)\b"
@@ -420,13 +421,14 @@ _WORKING = re.compile(
 
 
 # A count of none reports that the thing works: "0 fails", "zero drops", "0 CRC errors",
-# and a counter's zero, "Receive CRC errors: 0"
+# and a counter's zero, "Receive CRC errors: 0", "badPwdCount is 0"
 _COUNTED = (
     r"(?:fail\w*|errors?|drop\w*|resets?|crash\w*|timeouts?|discards?|overruns?|collisions?"
     r"|runts?|giants?)"
 )
 _NONE_SEEN = re.compile(
-    rf"\b(?:0|zero)\s+(?:[\w/-]+\s+)?{_COUNTED}\b|\b{_COUNTED}\s*[:=]\s*0(?![\d.,])",
+    rf"\b(?:0|zero)\s+(?:[\w/-]+\s+)?{_COUNTED}\b"
+    rf"|\b(?:{_COUNTED}|bad\s*pwd\s*count)\s*(?:[:=]|(?:is|was|are|were)\s)\s*0(?![\d,]|\.\d)",
     re.IGNORECASE,
 )
 
@@ -555,6 +557,10 @@ def state(text: str) -> State:
     ('working', 'working')
     >>> state("Receive CRC errors: 0").value, state("0 CRC errors on both sides").value
     ('working', 'working')
+    >>> state("badPwdCount is 0.").value, state("errors are 0 now").value
+    ('working', 'working')
+    >>> state("badPwdCount goes up every few minutes").value, state("we increased it").value
+    ('failing', 'neutral')
     >>> state("Receive CRC errors: 1041").value
     'failing'
     >>> state("df -h says 60% free").value, state("the disk is 100% used").value
@@ -778,6 +784,17 @@ _SPEED = (
 # an MTU as hosts and switches are set: 1500, 1600 for an overlay, 9000 or 9216 for jumbo
 _MTU = r"(?:1500|1550|1600|1700|1800|2000|8000|8192|8900|9000|9001|9100|9150|9198|9216)"
 
+# where a setting is set and how it is said, before its value: "Notify switches on that
+# portgroup is set to No"; "on" followed by a place is not the value "on"
+_WHERE_SET = (
+    r"(?:\s+(?:on|for|in)\s+(?:[\w.\"'-]+\s+){1,3}?)?\s*"
+    r"(?:[:=]|(?:is|are)(?:\s+set\s+to)?|set\s+to)?\s*"
+)
+_WHERE_ON = (
+    r"\s+(?:the|that|this|those|these|a|an|each|every|all|both|our|their|its|my"
+    r"|port\w*|pg|dvpg|dv\w*|vss|vds|vswitch\w*)\b"
+)
+
 # Named values of one setting, which a sentence embedding hardly tells apart ("teaming
 # is route based on originating port ID" against "... on IP hash"): a clause naming one
 # value opposes a phrasing naming another value of the same setting.
@@ -866,6 +883,19 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
+    # the word size of a database instance on both sides of a move: "both sides are DB2
+    # 11.5.8 64-bit instances" against "the old server ran a 32-bit instance" (one side
+    # named 64-bit, "the new box is 64-bit", names neither)
+    "word-size": {
+        "all-64": re.compile(
+            r"\b(?:both|all|every)\b(?:[^.;]|\.(?=\d)){0,40}?\b64[\s-]*bits?\b"
+            r"|\b64[\s-]*bits?\b[^.;]{0,20}?\b(?:on\s+)?(?:both|all|every\w*)\b",
+            re.IGNORECASE,
+        ),
+        "32": re.compile(
+            r"\b32[\s-]*bits?\b|\buses\s+[\"\u201c]?32[\"\u201d]?\s+bits\b|\bNT-32\b", re.I
+        ),
+    },
     # whether a load balancer rewrites the client's source address: "SNAT is Automap" (NSX-T,
     # F5) or an IP pool translates; transparent mode, Preserve Client IP, "usesrc clientip"
     # or translation "None"/"Disabled" keep the client's address
@@ -888,11 +918,11 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
     # status only") then says nothing of it
     "notify-switches": {
         "yes": re.compile(
-            r"\bnotify\s+switch(?:es)?\s*(?:[:=]|(?:is|are)(?:\s+set\s+to)?|set\s+to)?\s*(?:yes|on|enabled|true)\b",
+            rf"\bnotify\s+switch(?:es)?{_WHERE_SET}(?:yes|on(?!{_WHERE_ON})|enabled|true)\b",
             re.IGNORECASE,
         ),
         "no": re.compile(
-            r"\bnotify\s+switch(?:es)?\s*(?:[:=]|(?:is|are)(?:\s+set\s+to)?|set\s+to)?\s*(?:no|off|disabled|false)\b"
+            rf"\bnotify\s+switch(?:es)?{_WHERE_SET}(?:no|off|disabled|false)\b"
             r"|\b(?:no|lacks?(?:\s+the)?|without(?:\s+the)?)\s+notify\s+switch"
             r"|\b(?:does\s*n[o']?t|don'?t|do\s+not)\s+(?:notify|announce)\b"
             # net-dvs prints the teaming's "link behavior"; without Notify Switches it is
@@ -1016,6 +1046,10 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     [[('nlb-mode', 'multicast')], [('nlb-mode', 'multicast')]]
     >>> sorted(settings("Notify switches is Yes")), sorted(settings("notify switches = no"))
     ([('notify-switches', 'yes')], [('notify-switches', 'no')])
+    >>> sorted(settings("Notify switches on that portgroup is set to No"))
+    [('notify-switches', 'no')]
+    >>> sorted(settings("notify switches on everywhere else")), settings("notify switches on pg-a")
+    ([('notify-switches', 'yes')], frozenset())
     >>> sorted(settings("the switch port are on auto")), sorted(settings("it negotiates 1000/full"))
     ([('negotiation', 'auto')], [('duplex', 'full'), ('negotiation', 'auto')])
     >>> sorted(settings("the switch port is hard coded to 100 full"))
@@ -1031,6 +1065,9 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     (frozenset({('mtu', 'mixed')}), frozenset())
     >>> sorted(settings("link behavior lists only best effort on failure for the nlb ports"))
     [('notify-switches', 'no')]
+    >>> sorted(settings("both sides are DB2 11.5.8 64-bit instances")), sorted(settings(
+    ...     "db2level on the source says it uses 32 bits")), settings("the new box is 64-bit")
+    ([('word-size', 'all-64')], [('word-size', '32')], frozenset())
     >>> sorted(settings("this one has read_only=ON")), sorted(settings("read_only is OFF"))
     ([('mysql-read-only', 'on')], [('mysql-read-only', 'off')])
     >>> [sorted(settings(t)) for t in ["SNAT mode on the pool is Automap already",
