@@ -622,7 +622,9 @@ _ON = re.compile(
     r"\b(?:enabled?|enabling|(?:turn|turned|switch|switched|set|left)\s+(?:it\s+)?on"
     r"|(?:is|are|was|were|still|already|'s)\s+on"
     r"\s*(?:$|[,.;:!?)]|\b(?:again|everywhere|by\s+default)\b)"
-    r"|[:=]\s*(?:true|yes)\b|\b(?:to|is)\s+true\b|\bset\s+to\s+yes\b|(?<=\()yes\b)",
+    r"|[:=]\s*(?:true|yes)\b|\b(?:to|is)\s+true\b|\bset\s+to\s+yes\b|(?<=\()yes\b"
+    # a box ticked in a form: "with Connection Mirror ticked" ("unticked" is off)
+    r"|(?<!un)(?<!not\s)(?<!n't\s)ticked\b)",
     re.IGNORECASE,
 )
 _OFF = re.compile(
@@ -647,6 +649,8 @@ def switch(text: str) -> Switch:
     ['on', 'off', 'on', 'off', 'off', 'neutral', 'off', 'neutral', 'neutral', 'off', 'neutral']
     >>> [switch(t).value for t in ["Notify Switches set to No", "notify switches back on (Yes"]]
     ['off', 'on']
+    >>> [switch(t).value for t in ["a profile with Connection Mirror ticked", "box not ticked"]]
+    ['on', 'off']
     """
     on = bool(_ON.search(_OFF.sub(" ", text)))
     return _either(on, bool(_OFF.search(text)), Switch.ON, Switch.OFF, Switch.NEUTRAL)
