@@ -411,7 +411,7 @@ def _says_something(text: str) -> bool:
 _REQUEST = re.compile(
     r"^(?:what|which|how|should|shall|could|can|would|will|where|who|any|anyone|anybody"
     r"|is|are|do|does|did)\b.*\?\s*$"
-    r"|^(?:i\s+|we\s+)?(?:thought|think|guess|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?"
+    r"|^(?:i\s+|we\s+)?(?:thought|think|guess(?:ed)?|suspect(?:ed)?|wonder(?:ed|ing)?|assumed?"
     r"|presumed?|reckon(?:ed)?|figured(?!\s+out)|bet|(?:was|were)\s+sure)\b"
     r"|^(?:it\s+|this\s+)?(?:smells|sounds|feels)\s+like\b"
     # "looks like" reports what was seen ("looks like the paths came back"), unless it is
@@ -424,7 +424,8 @@ _REQUEST = re.compile(
     r"(?:worried|afraid|concerned|scared|nervous)\s+(?:that\b|(?:we|it|this|they)"
     r"(?:'re|'s|'ll|\s+(?:are|is|will|might|may|could)\b))|^(?:i|we)\s+fear\b"
     r"|^(?:maybe|perhaps|possibly|could\s+it\s+be)\b"
-    r"|^(?:i'?m|i\s+am|we'?re|we\s+are|i\s+was|we\s+were)\s+thinking\b"
+    r"|^(?:i'?m|i\s+am|we'?re|we\s+are|i\s+was|we\s+were)\s+(?:just\s+)?(?:thinking|guessing"
+    r"|assuming|presuming|suspecting)\b"
     # a guess that asks to be confirmed: "it has to be the connection limit, right?"
     r"|^.*,\s*(?:right|no|yes|correct|surely)\s*\?+\s*$"
     # the first thing people suspect is a guess: "the usual suspect is someone writing"
@@ -457,11 +458,12 @@ _REQUEST = re.compile(
     r"|^(?:(?:half|some|most|part|one|a\s+few|many|several)\s+(?:of\s+)?)?"
     r"(?:(?:my|our|the|a|an|his|her)\s+)?(?:\w+\s+)?(?:colleagues?|team|ops|boss|manager"
     r"|vendor|support|someone|somebody|they|he|she|dbas?|devs?|developers?|admins?"
-    r"|guys?|people|everyone|everybody)"
+    r"|guys?|people|everyone|everybody|on[\s-]?call)"
     # one person of a group: "someone on our team says", "a guy from the network team said"
     r"(?:(?:(?<=someone)|(?<=somebody)|(?<=one)|(?<=guy)|(?<=colleague))"
     r"\s+(?:on|in|from|at)\s+(?:(?:my|our|the|their|a)\s+)?(?:\w+\s+)?\w+)?"
-    r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?"
+    r"\s+(?:says?|said|thinks?|thought|insists?|claims?|reckons?|suspects?|blames?|assumed?"
+    r"|assumes|guess(?:ed|es)?"
     r"|believes?|swears?|wants?|suggest(?:s|ed)?|recommend(?:s|ed)?|propos(?:es|ed)"
     r"|told\s+(?:me|us)"
     r"|advis(?:es|ed))\b",
@@ -532,6 +534,10 @@ def is_request(text: str) -> bool:
     True
     >>> is_request("I'm thinking someone has static IPs inside the DHCP range?")
     True
+    >>> is_request("I'm guessing the CA cert expired"), is_request("On-call assumed hostd was hung")
+    (True, True)
+    >>> is_request("I guessed DNS"), is_request("the DBA assumed the log was full")
+    (True, True)
     >>> is_request('The usual answer is "someone wrote to the replica"')
     True
     >>> is_request("I found an old thread about DFSR getting stuck restaging one file")

@@ -281,6 +281,10 @@ def is_negated(text: str) -> bool:
     [False, False, False, True]
     >>> state("Failure detection is link status only").value
     'neutral'
+    >>> state("the iLO console shows a purple screen with a machine check exception").value
+    'failing'
+    >>> state("I can still SSH into the host").value
+    'working'
     >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
     ('failing', 'working')
     >>> state("hostd and vpxa are both running").value, state("vpxa both show as running").value
@@ -382,6 +386,7 @@ _FAILING = re.compile(
     # "failed over" and "fails back" are events, not failures; "failure detection" a setting
     r"\b(?:fail(?!(?:s|ed|ing)?[\s-]*(?:over|back)\b|ure[\s-]+detection\b)\w*"
     r"|hang\w*|hung|stuck|stall\w*|broke|broken|dead|dies|died|crash\w*|freez\w*|frozen"
+    r"|psod|purple\s+(?:diagnostic\s+)?screen"
     r"|half[\s-]+load\w*|partial(?:ly)?\s+load\w*"
     r"|time[sd]?\s*out|timing\s+out|errors?|down|spins?|spinning|drop\w*|lost|loses|losing|loss"
     r"|refus\w*|resets?|unreachable|unresponsive|disconnect\w*|corrupt\w*|inaccessible|offline"
@@ -403,7 +408,8 @@ _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?"
     rf"|{_NO_PROBLEM}|all\s+good"
     r"|responsive|reachable|accessible|online|succeed\w*|successful\w*"
-    r"|(?:is|are)\s+up|can\s+(?:log|get|connect|reach|ssh|ping|see|manage|open|browse)"
+    r"|(?:is|are)\s+up|can\s+(?:still\s+|also\s+|now\s+)?(?:log|get|connect|reach|ssh|ping|see"
+    r"|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
     r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
@@ -785,6 +791,11 @@ _SPEED = (
     r"\b(?:10|100|1000|2500|5000|10000|25000|40000|50000|100000)\s*(?:[mg]b?(?:ps|/s)?)?\s*[/,]?\s*"
 )
 
+# what is set on a link by hand: its speed, its duplex, or both ("100/full", "1000 full")
+_LINK_SETTING = (
+    r"(?:\bspeed|\bduplex|\b(?:10|100|1000)\s*(?:mb(?:ps|/s)?\s*)?(?:/\s*)?(?:full|half)\b)"
+)
+
 # an MTU as hosts and switches are set: 1500, 1600 for an overlay, 9000 or 9216 for jumbo
 _MTU = r"(?:1500|1550|1600|1700|1800|2000|8000|8192|8900|9000|9001|9100|9150|9198|9216)"
 
@@ -864,8 +875,12 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
         "forced": re.compile(
-            r"\bhard[\s-]*(?:coded|set|wired)\b|\bforced\b|\bnailed(?:\s+up)?\b|\bmanually\b"
-            r"|\bby\s+hand\b|\bfixed\s+(?:speed|duplex)\b|\bstatically\s+set\b"
+            # "forced", "manually" or "by hand" only near a speed or duplex: "we manually
+            # failed over the edge" says nothing of a link
+            rf"(?:\bhard[\s-]*(?:coded|set|wired)|\bforced|\bnailed(?:\s+up)?|\bmanually|\bby\s+hand"
+            rf"|\bstatically\s+set)\b(?=[^.;]{{0,40}}{_LINK_SETTING})"
+            rf"|{_LINK_SETTING}[^.;]{{0,40}}\b(?:hard[\s-]*(?:coded|set|wired)|forced|nailed(?:\s+up)?"
+            r"|manually|by\s+hand|statically\s+set)\b|\bfixed\s+(?:speed|duplex)\b"
             r"|\bauto[\s-]*neg\w*\b\s*(?:[:=]|is|was)?\s*(?:off|disabled|no)\b"
             r"|\b(?:no|disabled?)\s+auto[\s-]*neg\w*|\bspeed\s+(?:10|100|1000)\s+(?:and\s+)?duplex\b",
             re.IGNORECASE,
@@ -1062,6 +1077,8 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     [('negotiation', 'auto'), ('negotiation', 'forced')]
     >>> sorted(settings("ethtool shows Auto-negotiation: off")), settings("autostart is on")
     ([('negotiation', 'forced')], frozenset())
+    >>> settings("we manually failed over the edge"), sorted(settings("duplex forced to full"))
+    (frozenset(), [('negotiation', 'forced')])
     >>> sorted(settings("everything is 1500: NAS, switch, clients")), sorted(settings(
     ...     "vmk MTU 9000 with switch ports at 1500")), sorted(settings("jumbo on the hosts only"))
     ([('mtu', 'same')], [('mtu', 'mixed')], [('mtu', 'mixed')])
