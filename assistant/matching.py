@@ -86,7 +86,9 @@ _QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|(?<!\w)\'[^\n]*?\'(?!\w)')
 _SPLIT = re.compile(
     r"(?<=[.!?;])\s+|\n+|\s*,?\s+\b(?:but|however|although|though|whereas|while)\b"
     r"(?!\s+(?:not|no|never)\b)\s+"
-    r"|\s+\((?=(?:[^)\s]+\s+){3,}[^)]*\))|(?<=\S{2})\)(?=\W|$)",
+    r"|\s+\((?=(?:[^)\s]+\s+){3,}[^)]*\))|(?<=\S{2})\)(?=\W|$)"
+    # a short bracketed denial is a statement of its own: "2 ESGs in ECMP (no HA)"
+    r"|\s+\((?=\s*(?:no|without)\s+[^()\n]{1,40}\))",
     re.IGNORECASE,
 )
 
@@ -148,6 +150,8 @@ def clauses(message: str) -> list[Clause]:
     ['restarted vpxa (/etc/init.d/vpxa restart) -> no change']
     >>> [c.text for c in clauses("I restarted the agents. No change.")]
     ['I restarted the agents.', 'No change.']
+    >>> [c.text for c in clauses("we have 2 ESGs in ECMP behind the DLR (no HA). ASA routes")]
+    ['we have 2 ESGs in ECMP behind the DLR', 'no HA', 'ASA routes']
     """
     found: list[Clause] = []
     pos = 0
