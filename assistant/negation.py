@@ -817,10 +817,12 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
     "teaming": {
         "ip-hash": re.compile(r"\bip[\s-]*hash\b", re.IGNORECASE),
         # vSphere's own label: "Route based on originating virtual port" (older: "...port ID")
+        # esxcli prints the policies as iphash, srcport, srcmac and explicit
         "port-id": re.compile(
-            r"\boriginating\s+(?:virtual\s+)?port\b|\b(?:virtual\s+)?port[\s-]*id\b", re.I
+            r"\boriginating\s+(?:virtual\s+)?port\b|\b(?:virtual\s+)?port[\s-]*id\b|\bsrcport\b",
+            re.I,
         ),
-        "mac-hash": re.compile(r"\b(?:source\s+)?mac[\s-]*hash\b", re.IGNORECASE),
+        "mac-hash": re.compile(r"\b(?:source\s+)?mac[\s-]*hash\b|\bsrcmac\b", re.IGNORECASE),
         "nic-load": re.compile(r"\b(?:physical\s+)?nic\s+load\b|\bload[\s-]+based\b", re.I),
         "explicit": re.compile(r"\bexplicit\s+failover\b|\buse\s+explicit\b", re.I),
     },
@@ -1051,6 +1053,8 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     >>> sorted(settings("teaming is route based on originating port id, failure detection "
     ...     "link status"))
     [('failure-detection', 'link-status'), ('teaming', 'port-id')]
+    >>> sorted(settings("teaming is srcport")), sorted(settings("Load Balancing: iphash"))
+    ([('teaming', 'port-id')], [('teaming', 'ip-hash')])
     >>> sorted(settings("bond0 runs balance-alb (mode 6)"))
     [('bond-mode', 'alb-tlb')]
     >>> sorted(settings('the port group is on "Route based on originating virtual port"'))
