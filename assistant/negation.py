@@ -279,12 +279,6 @@ def is_negated(text: str) -> bool:
     ...     "Resolve-DnsName says DNS name does not exist", "there are no logon servers available",
     ...     "cert is valid till jul 2025 so its not expiry"]]
     [False, False, False, True]
-    >>> state("Failure detection is link status only").value
-    'neutral'
-    >>> state("the iLO console shows a purple screen with a machine check exception").value
-    'failing'
-    >>> state("I can still SSH into the host").value
-    'working'
     >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
     ('failing', 'working')
     >>> state("hostd and vpxa are both running").value, state("vpxa both show as running").value
@@ -532,6 +526,12 @@ def state(text: str) -> State:
     >>> state("I can log in with the host client, no problem").value
     'working'
     >>> state("SSH to the host still works").value
+    'working'
+    >>> state("Failure detection is link status only").value
+    'neutral'
+    >>> state("the iLO console shows a purple screen with a machine check exception").value
+    'failing'
+    >>> state("I can still SSH into the host").value
     'working'
     >>> state("/etc/init.d/vpxa status says running").value
     'working'
