@@ -892,17 +892,21 @@ _STEP_WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _NOT_A_STEP = frozenset(
     {"after", "again", "also", "back", "before", "from", "have", "into", "just", "over"}
     | {"still", "that", "then", "this", "when", "with", "everything", "never", "returns"}
+    | {"host", "hosts", "server", "servers", "machine", "system", "whole", "esxi", "cycled"}
 )
 
 
 def _step_words(text: str) -> set[str]:
-    """The words that can name a step, cut to a common stem: "restarting hostd" gives
-    {"restar", "hostd"}.
+    """The words that can name what a step acted on, cut to a common stem: "restarting
+    hostd" gives {"hostd"}. The remedy verbs and the machine itself are left out, or "vpxa
+    restart, no change" would be the same step as "restarting hostd fixed it".
 
     >>> sorted(_step_words("ran /etc/init.d/hostd restart, it never returns"))
-    ['hostd', 'init', 'restar']
+    ['hostd']
+    >>> _step_words("restarted vpxa") & _step_words("restarting hostd fixed it")
+    set()
     """
-    words = _STEP_WORD.findall(_RESTORED.sub(" ", text.lower()))
+    words = _STEP_WORD.findall(_REMEDY.sub(" ", _RESTORED.sub(" ", text.lower())))
     return {w[:6] for w in words if w not in _NOT_A_STEP}
 
 
