@@ -866,10 +866,21 @@ def _step_without_outcome(clause: str, phrasing: str) -> bool:
     >>> _step_without_outcome("vpxa is stopped", "the vpxa service is not running")
     False
     """
-    if not _RESTORED.search(phrasing) or _RESTORED.search(clause):
+    if not _outcome_only_in(phrasing, clause):
         return False
     reading = read(clause)
     return reading.state is State.NEUTRAL and not reading.denied
+
+
+def _outcome_only_in(phrasing: str, clause: str) -> bool:
+    """The phrasing says what a remedy achieved and the clause does not.
+
+    >>> _outcome_only_in("hostd restart fixed it", "I restarted hostd")
+    True
+    >>> _outcome_only_in("hostd restart fixed it", "restarted hostd, host came back")
+    False
+    """
+    return bool(_RESTORED.search(phrasing)) and not _RESTORED.search(clause)
 
 
 # "Only a reboot brought it back", "had to reboot to get it back" or "services.sh restart was
@@ -928,14 +939,19 @@ def _step_failed(clause: str, phrasing: str) -> bool:
     >>> _step_failed("VMs drop pings", "pings to the vm drop for a bit then come back")
     False
     """
-    if not _RESTORED.search(phrasing) or _RESTORED.search(clause):
-        return False
-    if not (_REMEDY.search(clause) and _REMEDY.search(phrasing)) or _OTHER_REMEDY.search(phrasing):
-        return False
-    if not _step_words(clause) & _step_words(phrasing):
-        return False
+    same_step = (
+        _outcome_only_in(phrasing, clause)
+        and _REMEDY.search(clause)
+        and _REMEDY.search(phrasing)
+        and not _OTHER_REMEDY.search(phrasing)
+        and _step_words(clause) & _step_words(phrasing)
+    )
     seen = read(clause)
-    return not read(phrasing).denied and seen.state is State.FAILING and not seen.denied
+    return (
+        bool(same_step)
+        and seen.state is State.FAILING
+        and not (seen.denied or read(phrasing).denied)
+    )
 
 
 def _clause_matches(
