@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # The page's browser test drives Debian's Chromium; installed here when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run serve test eval lint bench clean
+.PHONY: install browser run serve test eval fit-lookalikes lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: install browser
 # and reliability diagram (committed) and the per-case records (not committed).
 eval: install
 	$(BIN)/sherlog eval evals/cases --interactive --json evals/reports/latest.json --report evals/reports
+
+# Refit the symptoms' look-alike rates (graph/lookalike_rates.json) on the dev cases,
+# after the KB or the dev cases change; then run `make eval`.
+fit-lookalikes: install
+	$(BIN)/python -m evals.lookalikes
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,8 +6,10 @@ the caller, and passed in; ``ask`` does no file I/O of its own.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from importlib.resources import files
 
 import networkx as nx
 
@@ -38,6 +40,7 @@ MAX_QUESTION_CHARS = 20_000  # longer text belongs in an attachment, or is a pas
 PASTED_LOG = "pasted log"
 RELATED_PASSAGES = 3
 RELATED_MIN_SIMILARITY = 0.3  # below this a passage is not related reading, just the nearest
+LOOKALIKE_RATES = "lookalike_rates.json"  # in the graph package
 ALL_PASSAGES = 10_000  # resemblance ranks every passage; a KB has a few hundred
 REFERENCE_ANCHORS = frozenset({"sources", "references", "see-also"})
 # A direct answer is near-hard evidence: the user looked, but may have looked wrong.
@@ -113,7 +116,7 @@ class Sherlog:
         progress: Callable[[str], None] | None = None,
     ) -> Sherlog:
         """Load and validate the KB, open the index and bring it up to date."""
-        from graph import build_graph
+        from graph.build import build_graph, set_lookalike_rates
 
         kb = load_kb(settings.kb_dir)
         embedder = embedder or MiniLMEmbedder()
@@ -122,9 +125,11 @@ class Sherlog:
             if progress:
                 progress(f"indexing {len(kb.articles)} articles from {settings.kb_dir} ...")
             index.ingest(kb, progress)
+        graph = build_graph(kb)
+        set_lookalike_rates(graph, lookalike_rates())
         return cls(
             kb,
-            build_graph(kb),
+            graph,
             index,
             embedder,
             limits=settings.upload_limits,
@@ -313,6 +318,20 @@ class Sherlog:
         )
         conversation.turns.append(replace(turn, question=answer.next_question))
         return replace(answer, logs=tuple(reports)) if reports else answer
+
+
+def lookalike_rates() -> dict[str, float]:
+    """The symptoms' look-alike rates fitted on the dev cases (``evals/lookalikes.py``);
+    none when the file is missing, so every symptom takes the default rate.
+
+    >>> rates = lookalike_rates()
+    >>> all(0.0 <= r <= 1.0 for r in rates.values())
+    True
+    """
+    path = files("graph") / LOOKALIKE_RATES
+    if not path.is_file():
+        return {}
+    return dict(json.loads(path.read_text())["rates"])
 
 
 @dataclass(frozen=True)

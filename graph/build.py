@@ -13,6 +13,7 @@ A cause -> symptom edge carries ``p`` = P(symptom observed | cause).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 
 import networkx as nx
@@ -28,6 +29,7 @@ __all__ = [
     "add_symptom",
     "build_graph",
     "causes",
+    "set_lookalike_rates",
     "symptoms",
 ]
 
@@ -105,6 +107,19 @@ def add_fix(
     if fix not in G:
         G.add_node(fix, kind=NodeKind.FIX, title=title or fix, steps=steps)
     G.add_edge(cause, fix)
+
+
+def set_lookalike_rates(G: nx.DiGraph, rates: Mapping[str, float]) -> None:
+    """Give each symptom its fitted look-alike rate (see :mod:`graph.inference`); a rate
+    for a symptom the graph does not have is ignored (the KB changed since the fit).
+
+    >>> G = nx.DiGraph(); add_symptom(G, "s"); set_lookalike_rates(G, {"s": 0.4, "gone": 1})
+    >>> G.nodes["s"]["lookalike"], "gone" in G
+    (0.4, False)
+    """
+    for symptom, rate in rates.items():
+        if G.nodes.get(symptom, {}).get("kind") is NodeKind.SYMPTOM:
+            G.nodes[symptom]["lookalike"] = float(rate)
 
 
 def build_graph(kb: KnowledgeBase) -> nx.DiGraph:

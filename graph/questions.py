@@ -109,7 +109,8 @@ def rank_questions(
     """
     evidence = list(evidence)
     observed = {e.symptom for e in evidence}
-    current = posterior(G, evidence, params, resemblance, products, absent)
+    # each look-alike apart: the best question also tells a cause from its look-alikes
+    current = posterior(G, evidence, params, resemblance, products, absent, lookalikes=True)
     if len(current) < 2 or current.get(UNKNOWN, 0.0) >= 1.0:
         return []
     found = []

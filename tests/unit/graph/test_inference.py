@@ -25,8 +25,8 @@ from graph import (
 )
 from kb.loader import load_kb
 
-# Plain Bayes (no tempering, silence not counted, a flat P(s | unknown)) keeps the worked
-# examples readable.
+# Plain Bayes (no tempering, silence not counted, a flat P(s | unknown), no look-alikes)
+# keeps the worked examples readable.
 PARAMS = InferenceParams(
     unknown_prior=0.2,
     leak=0.02,
@@ -34,6 +34,7 @@ PARAMS = InferenceParams(
     evidence_weight=1.0,
     silence=1.0,
     generic_exponent=0.0,
+    lookalike_prior=0.0,
 )
 ORIGIN = Origin(OriginKind.ANSWER, "answer", "yes")
 LOGGED = Origin(OriginKind.LOG, "syslog", "a line", line=1)
@@ -86,6 +87,32 @@ class TestPosterior:
         u = 0.2 * (0.05 * 2) * (1 - 0.05)  # 'down' has two causes; 'night' one
         z = a + b + u
         assert post == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: u / z})
+
+    def test_lookalikes_by_hand(self, G):
+        """Half of unknown's prior goes to the look-alikes, in the causes' proportions.
+        They show 'down' as often as its causes do, and 'night' at the unknown rate."""
+        params = dataclasses.replace(PARAMS, lookalike_prior=0.5)
+        G.nodes["down"]["lookalike"], G.nodes["night"]["lookalike"] = 1.0, 0.0
+        post = posterior(G, [yes("down"), no("night")], params, lookalikes=True)
+        a = 0.6 * 0.9 * (1 - 0.7)
+        b = 0.2 * 0.8 * (1 - 0.02)
+        u = 0.1 * 0.05 * (1 - 0.05)
+        like_a = 0.1 * 0.75 * 0.9 * (1 - 0.05)
+        like_b = 0.1 * 0.25 * 0.8 * (1 - 0.05)
+        z = a + b + u + like_a + like_b
+        expected = {"a": a, "b": b, UNKNOWN: u, "lookalike:a": like_a, "lookalike:b": like_b}
+        assert post == pytest.approx({h: v / z for h, v in expected.items()})
+        folded = posterior(G, [yes("down"), no("night")], params)
+        assert folded == pytest.approx({"a": a / z, "b": b / z, UNKNOWN: (u + like_a + like_b) / z})
+
+    def test_a_symptom_only_the_cause_shows_sets_it_apart_from_its_lookalike(self, G):
+        params = dataclasses.replace(PARAMS, lookalike_prior=0.5)
+        G.nodes["down"]["lookalike"], G.nodes["night"]["lookalike"] = 1.0, 0.0
+        surface = posterior(G, [yes("down")], params, lookalikes=True)
+        both = posterior(G, [yes("down"), yes("night")], params, lookalikes=True)
+        # 'down' leaves a and its look-alike at their prior odds; 'night' decides
+        assert surface["lookalike:a"] / surface["a"] == pytest.approx((0.1 * 0.75) / 0.6)
+        assert both["lookalike:a"] / both["a"] == pytest.approx((0.1 * 0.75 * 0.05) / (0.6 * 0.7))
 
     def test_soft_evidence_by_hand(self, G):
         post = posterior(G, [yes("night", strength=0.5)], PARAMS)
