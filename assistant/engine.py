@@ -27,6 +27,7 @@ from assistant.templates import template_text_for_matching
 from assistant.timestamps import line_time
 from graph import UNKNOWN, InferenceParams, posterior, rank_causes, rank_questions
 from graph.evidence import Evidence, Origin, OriginKind
+from graph.inference import lookalike
 from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
@@ -287,6 +288,13 @@ class Sherlog:
         passages = self.index.search_passages(self.embedder.embed_query(query), k=ALL_PASSAGES)
         resembling = self._resemblance(passages) if said else {}
         resemblance = {cause: r.similarity for cause, r in resembling.items()}
+        # a description closer to a differential passage ("Not a second host: the
+        # switch's own ARP probe") resembles the cause's look-alikes that much
+        resemblance |= {
+            lookalike(cause): r.unlike.score
+            for cause, r in resembling.items()
+            if r.unlike is not None
+        }
         # The products the user named, in their words or in the log lines read, and those
         # they said are not there ("no NLB or anything clustered") and no log names.
         logged = "\n".join(e.origin.text for e in evidence if e.origin.kind in _FROM_LOGS)

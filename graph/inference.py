@@ -258,7 +258,10 @@ def posterior(
 
     Evidence about a symptom the graph does not have is ignored. ``resemblance`` maps
     causes to the similarity of the description to their passages; a cause it does not
-    name gets no resemblance factor. ``products`` are the products the user named
+    name gets no resemblance factor; a look-alike resembles its cause's passages as much
+    as the cause does, unless ``resemblance`` names it too (the description is closer
+    to what the KB writes about the cause's look-alikes). ``products`` are the products
+    the user named
     (:func:`kb.products.named`), ``absent`` those they said are not there
     (:func:`kb.products.denied`). :data:`UNKNOWN` includes the causes' look-alikes,
     unless ``lookalikes`` asks for each of them under its own key.
@@ -290,6 +293,11 @@ def posterior(
     >>> only_c = Evidence("t", True, 0.5, Origin(OriginKind.MESSAGE, "message", "t"))
     >>> odds(posterior(G, [seen, only_c], lookalikes=True))
     0.0024
+
+    A description closer to what the KB writes about c's look-alikes favours them:
+
+    >>> odds(posterior(G, [seen], resemblance={"c": 0.6, lookalike("c"): 0.7}, lookalikes=True))
+    0.4482
     """
     cause_ids = causes(G)
     hypotheses = [*cause_ids, UNKNOWN]
@@ -321,8 +329,9 @@ def posterior(
         logs[h] = math.log(prior) + evidence_log
         if not observed and h == cause != UNKNOWN:
             logs[h] += math.log(params.silence)
-        if resemblance and cause in resemblance:
-            logs[h] += params.resemblance_weight * (resemblance[cause] - floor)
+        if resemblance and (h in resemblance or cause in resemblance):
+            similarity = resemblance.get(h, resemblance.get(cause, floor))
+            logs[h] += params.resemblance_weight * (similarity - floor)
         if cause != UNKNOWN and foreign(G.nodes[cause].get("products", ()), products, absent):
             logs[h] += math.log(params.other_product)
     top = max(logs.values())
