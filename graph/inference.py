@@ -30,15 +30,16 @@ when the conversation names another product of the same family and none of its o
 has a look-alike, :func:`lookalike` (c): a problem outside the KB that shows what c
 shows on the surface (accounts locked out, an IP conflict warning, a host disconnected
 from vCenter) without being c. It shows c's symptom s with probability
-``rate(s) * p(c, s)`` (and otherwise at the ``unknown`` rate), where ``rate(s)``, the
-symptom's *look-alike rate*, is how often problems outside the KB that resemble c show s,
-relative to c itself: near 1 for a surface symptom, near 0 for one only c prints (the
-node attribute ``lookalike``, fitted on the dev split by :mod:`evals.lookalikes`;
-``lookalike_rate`` for a symptom without one). It takes no background fact that rules c
-out, and it resembles c's passages as much as c does. So the symptoms that set c apart
-from its look-alikes decide between them, not the surface symptoms both share, and
-a report made only of c's surface symptoms stays open. Its posterior is part of
-``unknown``'s in :func:`posterior`.
+``rate(s) * p(c, s) + (1 - rate(s)) * u(s)``, u being ``unknown``'s rate, and any other
+symptom at ``u(s)``. ``rate(s)``, the symptom's *look-alike rate*, is how often problems
+outside the KB that resemble c show s, relative to c itself: near 1 for a surface
+symptom, near 0 for one only c prints. It is the node attribute ``lookalike``, fitted
+on the dev split by :mod:`evals.lookalikes` (``lookalike_rate`` for a symptom without
+one). The look-alike takes no background fact that rules c out, and it resembles c's
+passages as much as c does, or a differential passage about c's look-alikes more. So
+the symptoms that set c apart from its look-alikes decide between them, not the
+surface symptoms both share, and a report made only of c's surface symptoms stays
+open. Its posterior is part of ``unknown``'s in :func:`posterior`.
 
 Abstention is not a threshold: when no cause explains the evidence better than
 ``unknown`` does, ``unknown`` keeps the largest posterior.
@@ -122,7 +123,7 @@ class InferenceParams:
     other_product: float = 0.02
     # The look-alikes (module docstring): their share of ``unknown_prior``, and the
     # look-alike rate of a symptom the fit has no rate for. Chosen by 3-fold
-    # cross-validation on the 1356 dev cases outside blind-15 (session of 2026-12-07,
+    # cross-validation on the 1271 dev cases outside blind-15 (session of 2026-12-07,
     # second): AC@3 -3 and false answers -17 against no look-alikes, where raising
     # ``unknown_prior`` to 0.6 instead costs AC@3 -15 for -12.
     lookalike_prior: float = 0.1
@@ -261,8 +262,7 @@ def posterior(
     name gets no resemblance factor; a look-alike resembles its cause's passages as much
     as the cause does, unless ``resemblance`` names it too (the description is closer
     to what the KB writes about the cause's look-alikes). ``products`` are the products
-    the user named
-    (:func:`kb.products.named`), ``absent`` those they said are not there
+    the user named (:func:`kb.products.named`), ``absent`` those they said are not there
     (:func:`kb.products.denied`). :data:`UNKNOWN` includes the causes' look-alikes,
     unless ``lookalikes`` asks for each of them under its own key.
 
