@@ -9,9 +9,9 @@ toward ``default`` times that base, so a symptom seen in few cases keeps a rate 
 ``default``.
 
 Run ``python -m evals.lookalikes`` (``make fit-lookalikes``) after the KB or the dev
-cases change; it writes ``graph/lookalike_rates.json``, which :class:`assistant.engine.
-Sherlog` loads. Only dev cases are read, never the test split, and the held-out blind
-batch is left out so that it can still check the fit.
+cases change; it writes ``graph/lookalike_rates.json``, which the engine
+(:func:`assistant.engine.lookalike_rates`) loads. Only dev cases are read, never the
+test split, and the held-out blind batch is left out so that it can still check the fit.
 """
 
 from __future__ import annotations
