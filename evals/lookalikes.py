@@ -11,7 +11,7 @@ toward ``default`` times that base, so a symptom seen in few cases keeps a rate 
 Run ``python -m evals.lookalikes`` (``make fit-lookalikes``) after the KB or the dev
 cases change; it writes ``graph/lookalike_rates.json``, which the engine
 (:func:`assistant.engine.lookalike_rates`) loads. Only dev cases are read, never the
-test split, and the held-out blind batch is left out so that it can still check the fit.
+test split, and the held-out blind batches are left out so that they can still check the fit.
 """
 
 from __future__ import annotations
@@ -110,7 +110,9 @@ def _observe(engine, cases) -> Iterable[Observation]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.lookalikes", description=__doc__)
     parser.add_argument("paths", nargs="*", type=Path, default=[Path("evals/cases")])
-    parser.add_argument("--exclude", default="blind-15", help="tags left out (comma list)")
+    parser.add_argument(
+        "--exclude", default="blind-15,blind-18", help="held-out tags left out (comma list)"
+    )
     parser.add_argument("--out", type=Path, default=RATES_FILE)
     args = parser.parse_args(argv)
 
