@@ -946,12 +946,10 @@ def _step_failed(clause: str, phrasing: str) -> bool:
         and not _OTHER_REMEDY.search(phrasing)
         and _step_words(clause) & _step_words(phrasing)
     )
+    if not same_step:  # most hits: no need to read the clause
+        return False
     seen = read(clause)
-    return (
-        bool(same_step)
-        and seen.state is State.FAILING
-        and not (seen.denied or read(phrasing).denied)
-    )
+    return seen.state is State.FAILING and not (seen.denied or read(phrasing).denied)
 
 
 def _clause_matches(

@@ -796,6 +796,11 @@ _LINK_SETTING = (
     r"(?:\bspeed|\bduplex|\b(?:10|100|1000)\s*(?:mb(?:ps|/s)?\s*)?(?:/\s*)?(?:full|half)\b)"
 )
 
+# how a link setting is said to be fixed by hand: "hard-coded", "forced", "nailed up"
+_BY_HAND = (
+    r"(?:hard[\s-]*(?:coded|set|wired)|forced|nailed(?:\s+up)?|manually|by\s+hand|statically\s+set)"
+)
+
 # an MTU as hosts and switches are set: 1500, 1600 for an overlay, 9000 or 9216 for jumbo
 _MTU = r"(?:1500|1550|1600|1700|1800|2000|8000|8192|8900|9000|9001|9100|9150|9198|9216)"
 
@@ -879,10 +884,8 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
         "forced": re.compile(
             # "forced", "manually" or "by hand" only near a speed or duplex: "we manually
             # failed over the edge" says nothing of a link
-            rf"(?:\bhard[\s-]*(?:coded|set|wired)|\bforced|\bnailed(?:\s+up)?|\bmanually|\bby\s+hand"
-            rf"|\bstatically\s+set)\b(?=[^.;]{{0,40}}{_LINK_SETTING})"
-            rf"|{_LINK_SETTING}[^.;]{{0,40}}\b(?:hard[\s-]*(?:coded|set|wired)|forced|nailed(?:\s+up)?"
-            r"|manually|by\s+hand|statically\s+set)\b|\bfixed\s+(?:speed|duplex)\b"
+            rf"\b{_BY_HAND}\b(?=[^.;]{{0,40}}{_LINK_SETTING})"
+            rf"|{_LINK_SETTING}[^.;]{{0,40}}\b{_BY_HAND}\b|\bfixed\s+(?:speed|duplex)\b"
             r"|\bauto[\s-]*neg\w*\b\s*(?:[:=]|is|was)?\s*(?:off|disabled|no)\b"
             r"|\b(?:no|disabled?)\s+auto[\s-]*neg\w*|\bspeed\s+(?:10|100|1000)\s+(?:and\s+)?duplex\b",
             re.IGNORECASE,

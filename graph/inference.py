@@ -300,8 +300,9 @@ def posterior(
     0.4482
     """
     cause_ids = causes(G)
+    shared = params.lookalike_prior if cause_ids else 0.0  # the look-alikes' share
     hypotheses = [*cause_ids, UNKNOWN]
-    if params.lookalike_prior > 0 and cause_ids:
+    if shared > 0:
         hypotheses += [lookalike(c) for c in cause_ids]
     total_prior = sum(G.nodes[c]["prior"] for c in cause_ids)
     observed = [
@@ -311,7 +312,6 @@ def posterior(
     ]
     floor = min(params.resemblance_floor, max((resemblance or {}).values(), default=1.0))
     logs: dict[str, float] = {}
-    shared = params.lookalike_prior if len(hypotheses) > len(cause_ids) + 1 else 0.0
     for h in hypotheses:
         # a look-alike is judged as c is, but as something outside the KB
         cause = lookalike_of(h) or h
