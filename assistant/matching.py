@@ -354,6 +354,29 @@ def _history_elsewhere(text: str) -> bool:
     return all(p.search(text) for p in (_ELSEWHERE, _BEFORE_NOW, _HAD))
 
 
+# What someone believed or guessed, reported as a belief: "helpdesk thought the accounts
+# were locked", "we assumed it was DNS", "I've read about DFSR looping on a staging file".
+# It tells what they suspected or read, not what they saw.
+_BELIEF = re.compile(
+    r"\b(?:thought|assumed|suspected|believed|guessed|presumed)\b(?!\s+(?:so|otherwise)\b)"
+    r"|\b(?:read|heard)\s+(?:about|of)\b",
+    re.IGNORECASE,
+)
+
+
+def _belief(text: str) -> bool:
+    """Whether a clause reports a belief or a guess rather than an observation.
+
+    >>> _belief("helpdesk thought accounts were locked"), _belief("we assumed it was DNS")
+    (True, True)
+    >>> _belief("I've read about DFSR looping on a stuck staging file")
+    True
+    >>> _belief("the accounts were locked"), _belief("I think the host is down")
+    (False, False)
+    """
+    return _BELIEF.search(text) is not None
+
+
 # IP addresses in a clause are noise to the sentence embedding: "added an SNAT rule on
 # both edges: 192.168.70.0/24 -> 198.51.100.20" is 0.51 from "the same SNAT rule sits on
 # every edge in the ECMP set", and 0.74 without the addresses. (Replacing each with "an
@@ -798,6 +821,7 @@ def match_symptoms(
         and not _setting_number(c.text)
         and not _capacity(c.text)
         and not _history_elsewhere(c.text)
+        and not _belief(c.text)
     ]
     if not pieces:
         return []
@@ -844,7 +868,8 @@ def _conditioned(text: str) -> bool:
 # What a remedy achieved: "bounced hostd and the host reconnected", "a reboot fixed it".
 _RESTORED = re.compile(
     r"\b(?:fix(?:ed|es)?|sort(?:ed|s)|solv\w*|resolv\w*|restor\w*|did\s+the\s+trick"
-    r"|(?:brought|bring|brings|got|get|gets)\s+(?:it|them|the\s+\w+|\w+)\s+back|back\s+in"
+    r"|(?:brought|bring|brings|got|get|gets)\s+(?:it|them|the\s+\w+|\w+)\s+(?:back|out\s+of)"
+    r"|back\s+in"
     r"|(?:came|comes|come|is|are|was|were)\s+back|reconnect\w*|(?:picked|picks)\s+\S+\s+up"
     r"|(?:green|connected|fine|ok|normal|managa?ble|managed|respond\w*|works?|working)\s+again"
     r"|(?:see|saw)\s+the\s+host\s+again|went\s+from|enough|helped"
@@ -865,6 +890,8 @@ def _step_without_outcome(clause: str, phrasing: str) -> bool:
     False
     >>> _step_without_outcome("vpxa is stopped", "the vpxa service is not running")
     False
+    >>> _step_without_outcome("I restarted vpxa", "vpxa restart got the host out of not responding")
+    True
     """
     if not _outcome_only_in(phrasing, clause):
         return False

@@ -59,6 +59,8 @@ _FAILURE_STATES = re.compile(
     r"|(?:can(?:'|no)?t|cannot|can\s+not|couldn'?t|could\s+not)"
     r"(?!\s+(?:find|see|spot)\s+(?:any|anything|a\s+(?:trace|sign)|evidence)\b)"
     r"|unable\s+to|won'?t"
+    # "nobody can open the VIP" reports a failure for everyone, not a denial
+    r"|(?:nobody|no\s*one|none\s+of\s+(?:the|our)\s+\w+)\s+(?:can|could|(?:is|are|was|were)\s+able)\b"
     r"|(?:(?:doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|wasn'?t|weren'?t)"
     r"|(?:does|do|did|is|are|was|were)\s+not)\s+"
     r"(?:work|respond|load|start|come|connect|replicate|sync|reply|answer|ping|resolve"
@@ -113,6 +115,9 @@ _UNSURE = (
     # (one set off by a comma asserts: "the MAC starts with 00-0d, which isn't the VM")
     r"|(?<=\w\s)(?:that|which|who)\s+(?:(?:are|is|were|was|do|does|did|have|has)(?:n'?t|\s+not)"
     r"|never)\b"
+    # indifference: "it doesn't matter which edge", "no matter where the VM runs"
+    r"|\b(?:no|(?:do|does|did)(?:n'?t|\s+not))\s+matter\s+(?:which|what|where|who|how|whether"
+    r"|if|when)\b"
 )
 
 # not denials: a quoted product message ("Ghosting is not enabled") is what the user saw,
@@ -281,6 +286,8 @@ def is_negated(text: str) -> bool:
     [False, False, False, True]
     >>> state("VMs have intermittent connectivity").value, state("pings are stable").value
     ('failing', 'working')
+    >>> state("all pass with don't-fragment at full size").value, state("monitors passing").value
+    ('working', 'working')
     >>> state("hostd and vpxa are both running").value, state("vpxa both show as running").value
     ('working', 'working')
     >>> state("Replica_IO_Running: Yes").value, state("Slave_SQL_Running: No").value
@@ -305,6 +312,14 @@ def is_negated(text: str) -> bool:
     >>> is_negated("cluster operation mode is Multicast (not IGMP multicast)")
     False
     >>> is_negated("the mode is not multicast (not even IGMP)")
+    True
+    >>> is_negated("same rule on both edges, so it doesn't matter which edge a packet takes")
+    False
+    >>> is_negated("no matter which host the VM is on"), is_negated("it doesn't matter")
+    (False, True)
+    >>> is_negated("Nobody can open the VIP"), state("Nobody can open the VIP").value
+    (False, 'failing')
+    >>> is_negated("nobody changed the VIP")
     True
     """
     return bool(_DENIALS.search(_bare(text)))
@@ -402,6 +417,7 @@ _WORKING = re.compile(
     r"\b(?:works?|working|worked|fine|ok|okay|healthy|normal(?:ly)?"
     rf"|{_NO_PROBLEM}|all\s+good"
     r"|responsive|reachable|accessible|online|succeed\w*|successful\w*"
+    r"|pass(?:es|ed|ing)?(?!\s+(?:through|to|on|it|the|them|along|over)\b)"
     r"|(?:is|are)\s+up|can\s+(?:still\s+|also\s+|now\s+)?(?:log|get|connect|reach|ssh|ping|see"
     r"|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
@@ -815,6 +831,9 @@ _WHERE_ON = (
     r"|port\w*|pg|dvpg|dv\w*|vss|vds|vswitch\w*)\b"
 )
 
+# how a setting's value follows its name: "read_only = ON", "super_read_only has been ON"
+_SET_TO = r"(?:=|:|is|was|(?:has\s+)?been|(?:is\s+|was\s+)?(?:still|now)|stays?|set\s+to)?"
+
 # Named values of one setting, which a sentence embedding hardly tells apart ("teaming
 # is route based on originating port ID" against "... on IP hash"): a clause naming one
 # value opposes a phrasing naming another value of the same setting.
@@ -957,13 +976,23 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
     },
     # MySQL's read_only (or super_read_only) on a replica: "this one has read_only=ON"
     # against "read_only is OFF on the replica"
+    # Get-ADUser's LockedOut property, as PowerShell prints it
+    "ad-locked-out": {
+        "yes": re.compile(
+            r"\blocked[ _]?out\s*(?:=|:|is|was|shows?)?\s*(?:true|\$true|yes)\b", re.I
+        ),
+        "no": re.compile(
+            r"\blocked[ _]?out\s*(?:=|:|is|was|shows?)?\s*(?:false|\$false|no)\b", re.I
+        ),
+    },
     "mysql-read-only": {
-        "on": re.compile(
-            r"\b(?:super_)?read_only\s*(?:=|:|is|was|set\s+to)?\s*(?:on|1|true)\b", re.I
-        ),
-        "off": re.compile(
-            r"\b(?:super_)?read_only\s*(?:=|:|is|was|set\s+to)?\s*(?:off|0|false)\b", re.I
-        ),
+        "on": re.compile(rf"\b(?:super_)?read_only\s*{_SET_TO}\s*(?:on|1|true)\b", re.I),
+        "off": re.compile(rf"\b(?:super_)?read_only\s*{_SET_TO}\s*(?:off|0|false)\b", re.I),
+    },
+    # a virtual disk's provisioning: "the disks are thick eager zeroed" is not "thin disks"
+    "provisioning": {
+        "thin": re.compile(r"\bthin(?:[\s-]+provision\w*)?\b", re.I),
+        "thick": re.compile(r"\bthick\b|\beager(?:ly)?[\s-]*zero\w*|\blazy[\s-]*zero\w*", re.I),
     },
     "bond-mode": {
         "active-backup": re.compile(r"\bactive[\s-]*backup\b|\bmode\s*=?\s*1\b", re.I),
@@ -1025,6 +1054,21 @@ _CODES = re.compile(
     r"|\b0x[0-9A-Fa-f]{8}\b"
 )
 _LEADING_ZEROS = re.compile(r"^((?:ORA|SQL|AH|TNS))0+(?=\d)")
+# Windows shows a Kerberos error as its number in hex ("Failure Code: 0x25" in events 4769
+# and 4771), the KB as its RFC 4120 name (section 7.5.9)
+_KERBEROS = re.compile(r"\b(?:kerberos|krb\w*|kdc|tgt|4768|4769|4771)\b", re.IGNORECASE)
+_KERBEROS_CODE = re.compile(r"\b0x([0-9a-f]{1,2})\b", re.IGNORECASE)
+_KERBEROS_NAMES = {
+    0x06: "KDC_ERR_C_PRINCIPAL_UNKNOWN",
+    0x07: "KDC_ERR_S_PRINCIPAL_UNKNOWN",
+    0x12: "KDC_ERR_CLIENT_REVOKED",
+    0x17: "KDC_ERR_KEY_EXPIRED",
+    0x18: "KDC_ERR_PREAUTH_FAILED",
+    0x20: "KRB_AP_ERR_TKT_EXPIRED",
+    0x21: "KRB_AP_ERR_TKT_NYV",
+    0x25: "KRB_AP_ERR_SKEW",
+    0x29: "KRB_AP_ERR_MODIFIED",
+}
 _EVENT_IDS = re.compile(
     r"\bevent(?:\s+id)?\s*:?\s*(\d{3,5})\b|\b(\d{4})\s+events?\b", re.IGNORECASE
 )
@@ -1042,10 +1086,15 @@ def codes(text: str) -> frozenset[str]:
     True
     >>> codes("the service crashes and systemd brings it back")
     frozenset()
+    >>> sorted(codes("Kerberos errors with 0x25 on the clients")), codes("offset 0x25")
+    (['KRB_AP_ERR_SKEW'], frozenset())
     """
     found = {
         _LEADING_ZEROS.sub(r"\1", m.group().upper().replace("-", "")) for m in _CODES.finditer(text)
     }
+    if _KERBEROS.search(text):
+        numbers = (int(m.group(1), 16) for m in _KERBEROS_CODE.finditer(text))
+        found |= {_KERBEROS_NAMES[n] for n in numbers if n in _KERBEROS_NAMES}
     found |= {f"EVENT {a or b}" for a, b in _EVENT_IDS.findall(text)}
     return frozenset(found)
 
@@ -1101,6 +1150,12 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     >>> [sorted(settings(t)) for t in ["SNAT mode on the pool is Automap already",
     ...     "F5 virtual server has SNAT automap turned off", "preserve client ip is off"]]
     [[('snat', 'translates')], [('snat', 'keeps-client')], []]
+    >>> sorted(settings("Get-ADUser shows LockedOut False for all of them"))
+    [('ad-locked-out', 'no')]
+    >>> sorted(settings("super_read_only has been ON on the replica"))
+    [('mysql-read-only', 'on')]
+    >>> sorted(settings("The disks are thick eager zeroed")), sorted(settings("thin disks"))
+    ([('provisioning', 'thick')], [('provisioning', 'thin')])
     """
     return _named(_SETTING_VALUES, text)
 
