@@ -1008,6 +1008,8 @@ def _clause_matches(
         denied = clause_reading.denied and (
             phrasing.denied or not keeps_default(clause.text, hit.phrasing)
         )
+        if denied and clause_reading.denies_part_of(phrasing):
+            continue  # "no snapshots listed" is half of "no snapshots, yet delta files"
         failed_step = not denied and _step_failed(clause.text, hit.phrasing)
         opposed = clause_reading.opposes(phrasing) or failed_step
         if (

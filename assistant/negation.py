@@ -355,6 +355,16 @@ def _stems(words: str) -> frozenset[str]:
     )
 
 
+# what a text says is empty or has none listed: "the snapshot manager is empty", "zero
+# snapshots listed"
+_EMPTIED = re.compile(
+    r"((?:[\w/-]+\s+){0,2}[\w/-]+)\s+(?:is|are|was|were|shows?|looks?)\s+"
+    r"(?:(?:completely|totally|still)\s+)?empty\b"
+    r"|\b(?:no|zero|0)\s+((?:[\w/-]+\s+){0,2}?[\w/-]+)\s+(?:listed|shown|left)\b",
+    re.IGNORECASE,
+)
+
+
 def absent_things(text: str) -> frozenset[str]:
     """Stems of what ``text`` says is not there ("no cluster software" -> clus, soft).
 
@@ -1184,6 +1194,7 @@ class Reading:
     negated: frozenset[str] = frozenset()  # see negated_words
     actions: frozenset[tuple[str, str]] = frozenset()
     codes: frozenset[str] = frozenset()
+    emptied: frozenset[str] = frozenset()  # stems of what it says is empty or has none
 
     def opposes(self, other: Reading, states: bool = True) -> bool:
         """One reports working what the other reports failing, on what the other has off,
@@ -1302,6 +1313,20 @@ class Reading:
         """
         return bool(self.codes and other.codes and not self.codes & other.codes)
 
+    def denies_part_of(self, other: Reading) -> bool:
+        """This denies a thing the other itself says is empty or absent: "Snapshot
+        Manager says there are no snapshots" is one half of "the snapshot manager is
+        empty yet the folder has delta files", not a denial of it.
+
+        >>> read("Snapshot Manager says there are no snapshots").denies_part_of(
+        ...     read("snapshot manager is empty yet the folder has -000001.vmdk files"))
+        True
+        >>> read("no delta files in the folder").denies_part_of(
+        ...     read("snapshot manager is empty yet the folder has -000001.vmdk files"))
+        False
+        """
+        return self.denied and not other.denied and bool(self.absent & other.emptied)
+
     def denies_other_thing(self, other: Reading) -> bool:
         """Both deny, but this one denies a thing the other's denial does not name: "no
         cluster software" and "the agent died and never stopped properly" do not agree.
@@ -1351,4 +1376,5 @@ def read(text: str) -> Reading:
         _words_at(_AROUND_CUE, bare),
         actions(text),
         codes(text),
+        _words_at(_EMPTIED, bare) | _words_at(_ABSENT, bare),
     )
