@@ -984,8 +984,6 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     },
-    # MySQL's read_only (or super_read_only) on a replica: "this one has read_only=ON"
-    # against "read_only is OFF on the replica"
     # Get-ADUser's LockedOut property, as PowerShell prints it
     "ad-locked-out": {
         "yes": re.compile(
@@ -995,6 +993,8 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             r"\blocked[ _]?out\s*(?:=|:|is|was|shows?)?\s*(?:false|\$false|no)\b", re.I
         ),
     },
+    # MySQL's read_only (or super_read_only) on a replica: "this one has read_only=ON"
+    # against "read_only is OFF on the replica"
     "mysql-read-only": {
         "on": re.compile(rf"\b(?:super_)?read_only\s*{_SET_TO}\s*(?:on|1|true)\b", re.I),
         "off": re.compile(rf"\b(?:super_)?read_only\s*{_SET_TO}\s*(?:off|0|false)\b", re.I),
