@@ -1365,6 +1365,7 @@ class Reading:
 def read(text: str) -> Reading:
     """Denial, state and switch of ``text``; cached, since KB phrasings recur in every query."""
     bare = _bare(text)  # once for the denial and what it denies
+    absent = _words_at(_ABSENT, bare)
     return Reading(
         bool(_DENIALS.search(bare)),
         state(text),
@@ -1372,9 +1373,9 @@ def read(text: str) -> Reading:
         owner(text),
         scope(text),
         settings(text),
-        _words_at(_ABSENT, bare),
+        absent,
         _words_at(_AROUND_CUE, bare),
         actions(text),
         codes(text),
-        _words_at(_EMPTIED, bare) | _words_at(_ABSENT, bare),
+        _words_at(_EMPTIED, bare) | absent,
     )

@@ -338,9 +338,8 @@ def posterior(
     weights = {h: math.exp(v - top) for h, v in logs.items()}
     norm = sum(weights.values())
     post = {h: w / norm for h, w in weights.items()}
-    if not lookalikes:
-        for h in hypotheses[len(cause_ids) + 1 :]:
-            post[UNKNOWN] += post.pop(h)
+    if not lookalikes and shared > 0:
+        post[UNKNOWN] += sum(post.pop(lookalike(c)) for c in cause_ids)
     return post
 
 
