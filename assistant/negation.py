@@ -843,6 +843,7 @@ _WHERE_ON = (
 
 # how a setting's value follows its name: "read_only = ON", "super_read_only has been ON"
 _SET_TO = r"(?:=|:|is|was|(?:has\s+)?been|(?:is\s+|was\s+)?(?:still|now)|stays?|set\s+to)?"
+_LOCKED_OUT = r"\blocked[ _]?out\s*(?:=|:|is|was|shows?)?\s*"
 
 # Named values of one setting, which a sentence embedding hardly tells apart ("teaming
 # is route based on originating port ID" against "... on IP hash"): a clause naming one
@@ -986,12 +987,8 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
     },
     # Get-ADUser's LockedOut property, as PowerShell prints it
     "ad-locked-out": {
-        "yes": re.compile(
-            r"\blocked[ _]?out\s*(?:=|:|is|was|shows?)?\s*(?:true|\$true|yes)\b", re.I
-        ),
-        "no": re.compile(
-            r"\blocked[ _]?out\s*(?:=|:|is|was|shows?)?\s*(?:false|\$false|no)\b", re.I
-        ),
+        "yes": re.compile(rf"{_LOCKED_OUT}(?:true|\$true|yes)\b", re.I),
+        "no": re.compile(rf"{_LOCKED_OUT}(?:false|\$false|no)\b", re.I),
     },
     # MySQL's read_only (or super_read_only) on a replica: "this one has read_only=ON"
     # against "read_only is OFF on the replica"
