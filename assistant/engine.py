@@ -16,7 +16,14 @@ import networkx as nx
 from assistant.answer import Answer, compose_answer
 from assistant.attachments import Attachment, attachment_from_text
 from assistant.bundles import UploadLimits
-from assistant.conversation import Conversation, Reply, Turn, is_correction, parse_reply
+from assistant.conversation import (
+    CORRECTION_SHARE,
+    Conversation,
+    Reply,
+    Turn,
+    is_correction,
+    parse_reply,
+)
 from assistant.errors import EvidenceError
 from assistant.logread import LogReport, read_upload, redact_hit
 from assistant.logscan import LogHit, LogReaders, compile_readers, hits_to_evidence, scan_all
@@ -104,9 +111,12 @@ class Sherlog:
     limits: UploadLimits = field(default_factory=UploadLimits)
     redact_addresses: bool = False  # mask IPs and MACs in what is shown of logs, too
     readers: LogReaders = field(init=False)
+    # symptom -> its state, for the symptoms that have one (see :func:`outdated_states`)
+    states: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.readers = compile_readers(self.kb)
+        self.states = {s.id: s.state for s in self.kb.symptoms.values() if s.state}
 
     @classmethod
     def open(
@@ -272,6 +282,10 @@ class Sherlog:
                     turn_evidence.insert(
                         0, Evidence(pending.symptom, present, ANSWER_STRENGTH, origin)
                     )
+        turn_evidence = [
+            *turn_evidence,
+            *outdated_states(self.states, conversation.evidence, turn_evidence),
+        ]
         turn = Turn(
             text,
             tuple(a.name for a in attachments),
@@ -349,6 +363,44 @@ class Resemblance:
     passage: PassageHit  # the closest passage speaking for the cause
     similarity: float  # what counts for the cause: that passage's score, less any excess
     unlike: PassageHit | None = None  # a differential passage closer than ``passage``
+
+
+def outdated_states(
+    states: Mapping[str, str], standing: Sequence[Evidence], new: Sequence[Evidence]
+) -> list[Evidence]:
+    """What a turn's readings say of the other values of their state: a symptom seen now
+    outdates the symptoms of its ``state`` that the conversation holds as seen ("the error
+    is 1722", later "now the error is 8614"), and a passing resemblance to them in the same
+    turn ("they opened the RPC ports") under ``CORRECTION_SHARE`` of its strength. Each is
+    read as no longer there, as surely as the new value was read. One paste may show two
+    values at once (two replication partners, two errors), and then both stand.
+
+    >>> states = {"e1722": "last-error", "e8614": "last-error"}
+    >>> o = Origin(OriginKind.MESSAGE, "message", "now the error is 8614")
+    >>> before = [Evidence("e1722", True, 0.8, o)]
+    >>> now = Evidence("e8614", True, 0.7, o)
+    >>> [(e.symptom, e.present, e.strength) for e in outdated_states(states, before, [now])]
+    [('e1722', False, 0.7)]
+    >>> len(outdated_states(states, before, [now, Evidence("e1722", True, 0.3, o)]))
+    1
+    >>> outdated_states(states, before, [now, Evidence("e1722", True, 0.9, o)])
+    []
+    """
+    surest: dict[str, Evidence] = {}  # each symptom's surest reading in this turn, if seen
+    for e in new:
+        if e.present and e.strength > surest.get(e.symptom, replace(e, strength=-1.0)).strength:
+            surest[e.symptom] = e
+    held = {e.symptom for e in standing if e.present} | set(surest)
+    out: dict[str, Evidence] = {}
+    for e in sorted(surest.values(), key=lambda e: e.strength):  # the surest last, to stand
+        state = states.get(e.symptom)
+        for other in sorted(held - {e.symptom}) if state is not None else ():
+            rival = surest.get(other)
+            if states.get(other) == state and (
+                rival is None or rival.strength < CORRECTION_SHARE * e.strength
+            ):
+                out[other] = replace(e, symptom=other, present=False)
+    return list(out.values())
 
 
 def resemblances(

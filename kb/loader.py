@@ -7,6 +7,7 @@ app uses: it refuses an invalid KB with the same messages, as one :class:`KBErro
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,7 @@ def _graph_article(
                     LineSequence(q.first, q.then, q.within, q.until, q.absent) for q in s.sequences
                 ),
                 different_vendors=s.different_vendors,
+                state=s.state,
             )
             for s in spec.symptoms
         ),
@@ -298,12 +300,20 @@ def _cross_problems(articles: list[Article], lines: dict[str, _Lines]) -> Iterat
                     owner[item.id] = (kind, article)
 
     symptom_ids = {s.id for a in articles for s in a.symptoms}
+    in_state = Counter(s.state for a in articles for s in a.symptoms if s.state)
     with_distinct = {s.id for a in articles for s in a.symptoms if s.distinct}
     fix_ids = {f.id for a in articles for f in a.fixes}
     for article in articles:
         where = lines.get(article.id, _Lines(None, 0))
         shown = str(article.path)
         for i, symptom in enumerate(article.symptoms):
+            if symptom.state is not None and in_state[symptom.state] < 2:
+                yield Problem(
+                    shown,
+                    where("symptoms", i, "state"),
+                    f"symptoms[{i}].state: {symptom.state!r} has no other symptom; a state "
+                    "names two or more symptoms that hold one at a time",
+                )
             source = symptom.different_vendors
             if source is not None and source not in with_distinct:
                 what = "has no distinct patterns" if source in symptom_ids else "is no symptom"

@@ -102,6 +102,9 @@ class Symptom:
     # seen when the MACs another symptom's distinct patterns find for one key belong to
     # different registered vendors (IEEE OUI): that symptom's id
     different_vendors: str | None = None
+    # symptoms with one state are values of one observation that holds one at a time (the
+    # error of the last replication attempt): a later turn's word on one outdates the others
+    state: str | None = None
 
     def regexes(self) -> Iterator[tuple[str, tuple[str, int], str, tuple[str, ...]]]:
         """Every regex the symptom declares: (label, YAML path, pattern, named groups it

@@ -50,6 +50,7 @@ class SymptomSpec(_Strict):
     distinct: list[Text] = []
     sequences: list[SequenceSpec] = []
     different_vendors: Id | None = None
+    state: Id | None = None
 
 
 class EffectSpec(_Strict):

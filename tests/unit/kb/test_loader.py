@@ -228,6 +228,16 @@ class TestProblems:
             (problem,) = _problems(kb_dir)
             assert f"symptoms[1].different_vendors: {target!r} {what}" in problem
 
+    def test_a_state_needs_two_symptoms(self, kb_dir):
+        state = "['WIDGET-GAMMA-FAIL']\n    state: gamma-last-error"
+        other = "\n  - {id: gamma-other, text: t, question: 'q?', state: gamma-last-error}"
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": state + other}))
+        kb = load_kb(kb_dir)
+        assert kb.symptoms["gamma-symptom"].state == kb.symptoms["gamma-other"].state
+        write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": state}))
+        (problem,) = _problems(kb_dir)
+        assert "symptoms[0].state: 'gamma-last-error' has no other symptom" in problem
+
     def test_sequences_are_loaded_and_checked(self, kb_dir):
         seq = "['WIDGET-GAMMA-FAIL']\n    sequences: [{{first: 'START', then: '{}', within: 2}}]"
         write_article(kb_dir, "gamma", _article(**{"['WIDGET-GAMMA-FAIL']": seq.format("LOST")}))
