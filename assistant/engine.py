@@ -34,7 +34,7 @@ from assistant.templates import template_text_for_matching
 from assistant.timestamps import line_time
 from graph import UNKNOWN, InferenceParams, posterior, rank_causes, rank_questions
 from graph.evidence import Evidence, Origin, OriginKind
-from graph.inference import lookalike
+from graph.inference import lookalike, strongest_per_symptom
 from kb.embedding import Embedder, MiniLMEmbedder
 from kb.index import IngestReport, PassageHit, SherlogIndex
 from kb.loader import load_kb
@@ -386,17 +386,15 @@ def outdated_states(
     >>> outdated_states(states, before, [now, Evidence("e1722", True, 0.9, o)])
     []
     """
-    surest: dict[str, Evidence] = {}  # each symptom's surest reading in this turn, if seen
-    for e in new:
-        if e.present and e.strength > surest.get(e.symptom, replace(e, strength=-1.0)).strength:
-            surest[e.symptom] = e
+    surest = strongest_per_symptom(e for e in new if e.present)  # seen in this turn
     held = {e.symptom for e in standing if e.present} | set(surest)
     out: dict[str, Evidence] = {}
     for e in sorted(surest.values(), key=lambda e: e.strength):  # the surest last, to stand
-        state = states.get(e.symptom)
-        for other in sorted(held - {e.symptom}) if state is not None else ():
+        if e.symptom not in states:
+            continue
+        for other in sorted(held - {e.symptom}):
             rival = surest.get(other)
-            if states.get(other) == state and (
+            if states.get(other) == states[e.symptom] and (
                 rival is None or rival.strength < CORRECTION_SHARE * e.strength
             ):
                 out[other] = replace(e, symptom=other, present=False)
