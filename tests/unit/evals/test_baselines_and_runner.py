@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from assistant.engine import Sherlog
 from evals.baselines import BM25Baseline, DenseBaseline, choose_threshold
 from evals.cases import load_cases
+from evals.metrics import accuracy_at_k
 from evals.report import render_markdown, render_terminal, write_report
 from evals.runner import run_eval
 from graph import build_graph
@@ -187,6 +189,17 @@ class TestRunEval:
         assert doc["summary"]["by_tag"]["logs"]["ac@1"] == 1.0
         assert doc["summary"]["citation_validity"] == 1.0
         assert "tagged 'dev'" in doc["summary"]["baselines"]["bm25"]["threshold"]["chosen_on"]
+
+    def test_threshold_line_gives_the_never_abstaining_accuracy(self, sherlog, cases):
+        run = run_eval(sherlog, cases)
+        bm25 = run.systems[1]
+        test_ids = set(run.splits()["test"])
+        expected = accuracy_at_k([r for r in bm25.results if r.id in test_ids], 1)
+        assert expected > 0
+        bm25.results = [dataclasses.replace(r, abstained=True) for r in bm25.results]
+        line = next(x for x in render_terminal(run).splitlines() if x.startswith("bm25 abstains"))
+        assert "never abstaining, it scores dev AC@1" in line
+        assert f"test AC@1 {expected:.3f}" in line
 
     def test_report_shows_the_systems_side_by_side(self, sherlog, cases, tmp_path):
         run = run_eval(sherlog, cases)
