@@ -144,7 +144,8 @@ def _threshold_lines(run: EvalRun) -> list[str]:
             f"{split} AC@1 {_show(accuracy_at_k(part, 1))}, AC@3 {_show(accuracy_at_k(part, 3))}"
             for split, ids in run.splits().items()
             if split != "all"
-            for part in [[r for r in answering if r.id in set(ids)]]
+            for chosen in [set(ids)]
+            for part in [[r for r in answering if r.id in chosen]]
         )
         lines.append(
             f"{s.name} abstains below a top score of {t.threshold:.3f}, chosen on "
