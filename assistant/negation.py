@@ -928,12 +928,18 @@ _SETTING_VALUES: dict[str, dict[str, re.Pattern[str]]] = {
             rf"\b(?:everything|everywhere|all|every\s+\w+|both\s+(?:sides|ends)|end[\s-]+to[\s-]+end"
             rf"|throughout)\b[^.;\d]{{0,30}}\b{_MTU}\b(?![^.;\d]{{0,40}}\b(?:but|except|while)\b)"
             rf"|\b{_MTU}\b[^.;\d]{{0,30}}\b(?:everywhere|end[\s-]+to[\s-]+end|throughout"
-            r"|on\s+(?:all|every|both)\b)|\bsame\s+mtu\b|\bmtu\s+(?:is\s+)?(?:the\s+same|consistent)\b",
+            r"|on\s+(?:all|every|both)\b)|\bsame\s+mtu\b|\bmtu\s+(?:is\s+)?(?:the\s+same|consistent)\b"
+            # "the MTUs match on both sides", "MTU matches"
+            r"|\bmtus?\s+(?:(?:all|both)\s+)?match(?:es|ed)?\b",
             re.IGNORECASE,
         ),
         "mixed": re.compile(
             rf"(?:\bmtu|\bat|\bis|\bare|\bof|\bto|=|:)\s*({_MTU})\b[^.;]{{0,60}}?\b(?!\1\b){_MTU}\b"
-            r"|\bjumbo\b[^.;]{0,40}\bonly\b|\bonly\b[^.;]{0,40}\bjumbo\b",
+            r"|\bjumbo\b[^.;]{0,40}\bonly\b|\bonly\b[^.;]{0,40}\bjumbo\b"
+            # "changed the MTU on one side only", "an MTU mismatch", "the MTUs differ"
+            rf"|(?:\bmtus?|\b{_MTU})\b[^.;]{{0,40}}\b(?:on\s+one\s+(?:side|end)|only\s+(?:on\s+)?one\s+(?:side|end))\b"
+            r"|\bmtu\s+mismatch\w*|\bmismatch\w*\s+(?:\w+\s+){0,2}mtus?\b"
+            r"|\bmtus?\s+(?:differ\w*|(?:do|does|did)(?:n'?t|\s+not)\s+match)\b",
             re.IGNORECASE,
         ),
     },
@@ -1147,6 +1153,9 @@ def settings(text: str) -> frozenset[tuple[str, str]]:
     ([('mtu', 'same')], [('mtu', 'mixed')], [('mtu', 'mixed')])
     >>> settings("all hosts are 9000 but the switch is 1500"), settings("MTU 1500 and 1500")
     (frozenset({('mtu', 'mixed')}), frozenset())
+    >>> [sorted(settings(t)) for t in ["someone changed the MTU on one side only",
+    ...     "the MTUs match", "looks like an MTU mismatch", "the MTU does not match"]]
+    [[('mtu', 'mixed')], [('mtu', 'same')], [('mtu', 'mixed')], [('mtu', 'mixed')]]
     >>> sorted(settings("link behavior lists only best effort on failure for the nlb ports"))
     [('notify-switches', 'no')]
     >>> sorted(settings("both sides are DB2 11.5.8 64-bit instances")), sorted(settings(
