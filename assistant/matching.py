@@ -359,7 +359,7 @@ def _history_elsewhere(text: str) -> bool:
 # It tells what they suspected or read, not what they saw.
 _BELIEF = re.compile(
     r"\b(?:thought|assumed|suspected|believed|guessed|presumed)\b(?!\s+(?:so|otherwise)\b)"
-    r"|\b(?:read|heard)\s+(?:about|of)\b",
+    r"|\b(?:read|heard)\s+(?:about|of|(?:that\s+)?there(?:'s|\s+(?:is|are|was|were)))\b",
     re.IGNORECASE,
 )
 
@@ -370,6 +370,8 @@ def _belief(text: str) -> bool:
     >>> _belief("helpdesk thought accounts were locked"), _belief("we assumed it was DNS")
     (True, True)
     >>> _belief("I've read about DFSR looping on a stuck staging file")
+    True
+    >>> _belief("I read there's a bug where DFSR re-stages the same file forever")
     True
     >>> _belief("the accounts were locked"), _belief("I think the host is down")
     (False, False)
@@ -444,8 +446,8 @@ _REQUEST = re.compile(
     # "looks like" reports what was seen ("looks like the paths came back"), unless it is
     # asked: "Looks like storage disappearing for a moment?"
     r"|^(?:it\s+|this\s+)?(?:looks|seems)\s+like\b[^?]*\?+\s*$"
-    r"|^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:pretty\s+|quite\s+|fairly\s+|almost\s+)?"
-    r"(?:sure|certain|convinced|positive)\b"
+    r"|^(?:(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:pretty\s+|quite\s+|fairly\s+|almost\s+)?"
+    r"|(?:pretty|quite|fairly|almost)\s+)(?:sure|certain|convinced|positive)\b"
     # a fear is a guess too: "I'm worried we're heading for tombstone territory"
     r"|^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:a\s+bit\s+|quite\s+|really\s+|very\s+)?"
     r"(?:worried|afraid|concerned|scared|nervous)\s+(?:that\b|(?:we|it|this|they)"
@@ -565,6 +567,8 @@ def is_request(text: str) -> bool:
     (True, True)
     >>> is_request("I guessed DNS"), is_request("the DBA assumed the log was full")
     (True, True)
+    >>> is_request("pretty sure hostd died again"), is_request("Sure, the datastore is full")
+    (True, False)
     >>> is_request('The usual answer is "someone wrote to the replica"')
     True
     >>> is_request("I found an old thread about DFSR getting stuck restaging one file")

@@ -431,6 +431,9 @@ _WORKING = re.compile(
     r"|(?:is|are)\s+up|can\s+(?:still\s+|also\s+|now\s+)?(?:log|get|connect|reach|ssh|ping|see"
     r"|manage|open|browse)"
     r"|(?:able|managed)\s+to|green|(?:is|are|was|were)\s+(?:instant|fast|quick)|tiny"
+    # a command or service that answers at once: "vim-cmd vmsvc/getallvms answers instantly"
+    r"|(?:answers?|answered|responds?|responded|returns?|returned)\s+(?:(?:right\s+)?away"
+    r"|instantly|immediately|at\s+once|quickly|promptly|straight\s+away)(?!\s+with\b)"
     r"|plenty\s+of|rw|read[- ]write|writable|reliabl[ey]|stable|solid|consistently"
     r"|(?:half|mostly|largely|nearly|almost)[\s-]+empty|half[\s-]+full"
     r"|correct(?:ly)?|accurate|in\s+sync|synced|synchroni[sz]ed"
@@ -623,6 +626,10 @@ def state(text: str) -> State:
     ('working', 'failing')
     >>> state("the VM failed over to vmnic3").value, state("the failover failed").value
     ('neutral', 'failing')
+    >>> state("vim-cmd vmsvc/getallvms answers instantly").value
+    'working'
+    >>> state("the DC responds immediately but the logon fails").value
+    'neutral'
     """
     text = _NOT_BROKEN_RE.sub(" fine ", _NONE_SEEN.sub(" fine ", text))
     level = _fill_level(text)
